@@ -1,0 +1,103 @@
+"""The Python API: check a text, an HTML page, a file or a Document."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from pathlib import Path
+from typing import Iterable
+
+from .checks.base import Context
+from .checks.registry import all_checks
+from .config import Config
+from .document import Document, Finding, finalize
+from .extract.loader import document_from_bytes, load_document
+
+
+def _config(config: Config | None, select: Iterable[str] | None, ignore: Iterable[str] | None) -> Config:
+    cfg = config or Config.default()
+    if select is not None or ignore is not None:
+        cfg = cfg.with_overrides(
+            select=list(select) if select is not None else None,
+            ignore=list(ignore) if ignore is not None else None,
+        )
+    return cfg
+
+
+def _as_date(value: date | str | None) -> date | None:
+    if value is None or isinstance(value, date):
+        return value
+    return date.fromisoformat(value)
+
+
+def _accepted_ranges(doc: Document, accepted: frozenset[str]) -> list[tuple[int, int]]:
+    if not accepted:
+        return []
+    pattern = re.compile("|".join(re.escape(p) for p in sorted(accepted, key=len, reverse=True)))
+    return [(m.start(), m.end()) for m in pattern.finditer(doc.text)]
+
+
+def check_document(doc: Document, config: Config | None = None) -> list[Finding]:
+    """Run every selected page check on a Document; findings sorted and de-duplicated."""
+    cfg = config or Config.default()
+    ctx = Context(cfg, doc)
+    accepted = _accepted_ranges(doc, cfg.accepted)
+    findings: list[Finding] = []
+    for check in all_checks(cfg):
+        if check.level != "page" or not cfg.is_selected(check.code, enabled_by_default=check.enabled_by_default):
+            continue
+        for finding in check.run(ctx):
+            if finding.rule_id and not cfg.is_selected(finding.code, finding.rule_id):
+                continue
+            if finding.span is not None:
+                if doc.is_suppressed(finding.code, finding.span):
+                    continue
+                if finding.match in cfg.accepted or any(
+                    s <= finding.span.start and finding.span.end <= e for s, e in accepted
+                ):
+                    continue
+            finding.severity = cfg.severity_for(finding.code, finding.severity)
+            findings.append(finding.locate(doc))
+    return finalize(findings)
+
+
+def check_text(
+    text: str,
+    *,
+    published: date | str | None = None,
+    source: str = "<text>",
+    config: Config | None = None,
+    select: Iterable[str] | None = None,
+    ignore: Iterable[str] | None = None,
+) -> list[Finding]:
+    """Check plain text. ``published`` makes date-aware rules (outdated agency names) exact."""
+    doc = Document(text=text, source=source, published=_as_date(published))
+    return check_document(doc, _config(config, select, ignore))
+
+
+def check_html(
+    html: str | bytes,
+    *,
+    url: str | None = None,
+    published: date | str | None = None,
+    source: str = "<html>",
+    config: Config | None = None,
+    select: Iterable[str] | None = None,
+    ignore: Iterable[str] | None = None,
+) -> list[Finding]:
+    """Check an HTML page or fragment: its headline and main text."""
+    data = html.encode("utf-8") if isinstance(html, str) else html
+    doc = document_from_bytes(data, source, kind="html", url=url, published=_as_date(published))
+    return check_document(doc, _config(config, select, ignore))
+
+
+def check_file(
+    path: str | Path,
+    *,
+    config: Config | None = None,
+    published: date | str | None = None,
+) -> tuple[Document, list[Finding]]:
+    """Check a text, HTML or .docx file. Raises InputError for what cannot be read."""
+    cfg = config or Config.default()
+    doc = load_document(path, max_bytes=int(cfg["limits"]["max_file_mb"] * 1024 * 1024), published=_as_date(published))
+    return doc, check_document(doc, cfg)

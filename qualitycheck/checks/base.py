@@ -1,0 +1,94 @@
+"""What every check is: a small unit with a stable code, a name, a severity and a docstring."""
+
+from __future__ import annotations
+
+import inspect
+from dataclasses import dataclass, field
+from datetime import date
+from functools import cached_property
+from typing import TYPE_CHECKING, ClassVar, Iterable
+
+from ..document import Document, Finding, Span
+from ..text.protect import ProtectedSpans, quoted_spans
+
+if TYPE_CHECKING:
+    from ..config import Config
+
+
+@dataclass
+class Context:
+    """What a check may read besides the document: configuration and shared per-document views."""
+
+    config: "Config"
+    doc: Document
+    _cache: dict = field(default_factory=dict)
+
+    @property
+    def as_of(self) -> date:
+        return self.config.as_of
+
+    @cached_property
+    def quoted(self) -> ProtectedSpans:
+        return quoted_spans(self.doc.text)
+
+    def scope_ranges(self, scopes: tuple[str, ...]) -> list[tuple[int, str]]:
+        """(offset, text) for the document's segments in the given scopes."""
+        return [
+            (seg.start, self.doc.text[seg.start : seg.end])
+            for seg in self.doc.segments
+            if seg.scope in scopes
+        ]
+
+
+class Check:
+    """Base class. Subclasses set the class attributes and implement ``run``.
+
+    The docstring of a subclass says what it catches, why, and which rule or
+    source it enforces; ``qualitycheck rule CODE`` prints it.
+    """
+
+    code: ClassVar[str] = ""
+    name: ClassVar[str] = ""
+    severity: ClassVar[str] = "warning"
+    scopes: ClassVar[tuple[str, ...]] = ("title", "body")
+    rule_source: ClassVar[str] = ""
+    enabled_by_default: ClassVar[bool] = True
+    #: page | site: site checks run once per site over facts gathered from its pages
+    level: ClassVar[str] = "page"
+
+    @property
+    def description(self) -> str:
+        return inspect.cleandoc(self.__doc__ or "")
+
+    @property
+    def summary(self) -> str:
+        return self.description.splitlines()[0] if self.description else self.name
+
+    def run(self, ctx: Context) -> Iterable[Finding]:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def finding(
+        self,
+        start: int,
+        end: int,
+        ctx: Context,
+        message: str,
+        suggestions: Iterable[str] = (),
+        *,
+        rule_id: str = "",
+        rule_source: str | None = None,
+        severity: str | None = None,
+        evidence: dict | None = None,
+    ) -> Finding:
+        return Finding(
+            code=self.code,
+            name=self.name,
+            severity=severity or self.severity,
+            message=message,
+            span=Span(start, end),
+            match=ctx.doc.text[start:end],
+            suggestions=list(suggestions),
+            rule_source=rule_source if rule_source is not None else self.rule_source,
+            rule_id=rule_id,
+            evidence=evidence or {},
+        )

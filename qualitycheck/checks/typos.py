@@ -1,0 +1,175 @@
+"""QC1xx typo checks: confusion pairs, repeated characters, the language-model engine."""
+
+from __future__ import annotations
+
+import re
+from functools import cached_property
+from typing import Iterable
+
+import yaml
+
+from ..document import Finding
+from ..errors import DictionaryError
+from ..paths import DICTIONARIES_DIR
+from ..text.matcher import PhraseMatcher
+from .base import Check, Context
+from .registry import register
+
+TYPO_DIR = DICTIONARIES_DIR / "typos"
+
+
+def load_confusion_pairs(path=TYPO_DIR / "confusion_pairs.tsv") -> dict[str, tuple[str, str]]:
+    """wrong -> (right, source id) from a TSV with '#' comment lines."""
+    pairs: dict[str, tuple[str, str]] = {}
+    if not path.is_file():
+        return pairs
+    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        cols = line.split("\t")
+        if len(cols) < 2 or not cols[0] or not cols[1]:
+            raise DictionaryError(f"{path.name}:{n}: expected 'wrong<TAB>right<TAB>source'")
+        pairs[cols[0]] = (cols[1], cols[2].strip() if len(cols) > 2 else "")
+    return pairs
+
+
+@register
+class ConfusionPairCheck(Check):
+    """A known wrong phrase whose right form is certain (按语 not 案语).
+
+    Data: dictionaries/typos/confusion_pairs.tsv, one wrong→right pair per line
+    with its source (常见错字错词 lists, 《咬文嚼字》). Only pairs whose wrong form
+    does not occur in real laws and government reports are kept.
+    """
+
+    code = "QC101"
+    name = "typo.confusion-pair"
+    severity = "error"
+    rule_source = "dictionaries/typos/confusion_pairs.tsv"
+
+    @cached_property
+    def pairs(self) -> dict[str, tuple[str, str]]:
+        return load_confusion_pairs()
+
+    @cached_property
+    def matcher(self) -> PhraseMatcher:
+        return PhraseMatcher(self.pairs)
+
+    def run(self, ctx: Context) -> Iterable[Finding]:
+        for offset, segment in ctx.scope_ranges(self.scopes):
+            for start, end, wrong, (right, source) in self.matcher.finditer(segment):
+                start, end = offset + start, offset + end
+                if ctx.quoted.touches(start, end):
+                    continue
+                yield self.finding(
+                    start, end, ctx, f"疑似错别字：“{wrong}”应为“{right}”。", [right],
+                    rule_id=f"pair:{wrong}", rule_source=source or self.rule_source,
+                )
+
+
+@register
+class RepeatedCharCheck(Check):
+    """A function character or word typed twice in a row (的的, 了了, 我们我们).
+
+    Data: dictionaries/typos/repeated.yaml. A doubled character counts only when
+    jieba segments it as two separate one-character tokens, so 针对对象 and
+    成为为民 pass, and legitimate reduplications (看看, 常常) are never listed.
+    """
+
+    code = "QC102"
+    name = "typo.repeated-char"
+    severity = "error"
+    rule_source = "dictionaries/typos/repeated.yaml"
+
+    @cached_property
+    def data(self) -> dict:
+        path = TYPO_DIR / "repeated.yaml"
+        try:
+            return yaml.safe_load(path.read_text(encoding="utf-8"))
+        except (OSError, yaml.YAMLError) as exc:
+            raise DictionaryError(f"{path}: {exc}") from None
+
+    @cached_property
+    def pattern(self) -> re.Pattern:
+        chars = re.escape(self.data["chars"])
+        words = "|".join(sorted(map(re.escape, self.data["words"]), key=len, reverse=True))
+        return re.compile(f"(?:({words})\\1|([{chars}])\\2)")
+
+    def run(self, ctx: Context) -> Iterable[Finding]:
+        from ..text.segment import tokens
+
+        text = ctx.doc.text
+        exceptions = self.data["exceptions"]
+        for offset, segment in ctx.scope_ranges(self.scopes):
+            for m in self.pattern.finditer(segment):
+                unit = m.group(1) or m.group(2)
+                start, end = offset + m.start(), offset + m.end()
+                window_start = max(0, start - 4)
+                window = text[window_start : end + 4]
+                if any(e in window and _covers(window, e, start - window_start, end - window_start) for e in exceptions):
+                    continue
+                if len(unit) == 1:
+                    # Two separate one-character tokens, or it is part of a word (针对/对象).
+                    toks = tokens(text[max(0, start - 6) : end + 6])
+                    rel = start - max(0, start - 6)
+                    if not any(s == rel and e == rel + 1 for _, s, e in toks) or not any(
+                        s == rel + 1 and e == rel + 2 for _, s, e in toks
+                    ):
+                        continue
+                if ctx.quoted.touches(start, end):
+                    continue
+                yield self.finding(
+                    start + len(unit), end, ctx,
+                    f"“{unit}”重复，疑似多打了一遍。", [""],
+                    rule_id=f"repeat:{unit}",
+                )
+
+
+def _covers(window: str, phrase: str, start: int, end: int) -> bool:
+    pos = window.find(phrase)
+    while pos != -1:
+        if pos <= start and end <= pos + len(phrase):
+            return True
+        pos = window.find(phrase, pos + 1)
+    return False
+
+
+@register
+class LanguageModelTypoCheck(Check):
+    """A character that the official-register language model finds far less likely than a
+    same-sounding or similar-looking alternative (错别字, e.g. 部署 written 布署).
+
+    Engine: qualitycheck.typo (character n-gram model trained on laws, press
+    conferences, State Council documents and government work reports; see
+    models/typo/CARD.md for data, command and measured precision). Text in 《》,
+    numbers, Latin text and known names are left alone.
+    """
+
+    code = "QC103"
+    name = "typo.language-model"
+    severity = "warning"
+    rule_source = "models/typo/CARD.md（官方语料字符n元语言模型）"
+
+    def run(self, ctx: Context) -> Iterable[Finding]:
+        if not ctx.config["typo"]["language_model"]:
+            return
+        try:
+            from ..typo.engine import get_engine
+        except ModuleNotFoundError:  # TEMP: engine under construction
+            return
+        engine = get_engine()
+        min_conf = ctx.config["typo"]["min_confidence"]
+        for offset, segment in ctx.scope_ranges(self.scopes):
+            for edit in engine.correct(segment):
+                if edit.confidence < min_conf:
+                    continue
+                start = offset + edit.pos
+                end = start + len(edit.wrong)
+                if ctx.quoted.touches(start, end):
+                    continue
+                yield self.finding(
+                    start, end, ctx,
+                    f"疑似错别字：“{edit.wrong}”可能应为“{edit.right}”。", [edit.right],
+                    rule_id=f"lm:{edit.wrong}>{edit.right}",
+                    evidence={"confidence": round(edit.confidence, 3)},
+                )

@@ -1,0 +1,234 @@
+"""The command line: thin wrappers that parse options, call the API and pick a reporter.
+
+Exit codes, like a linter: 0 clean, 1 findings at or above --fail-on, 2 usage or input error.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import date
+from pathlib import Path
+
+import click
+
+from . import __version__
+from .document import SEVERITY_RANK
+from .errors import QualityCheckError
+
+EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+
+
+def _fail(message: str) -> None:
+    click.echo(f"qualitycheck: error: {message}", err=True)
+    sys.exit(EXIT_ERROR)
+
+
+def _parse_date(ctx, param, value: str | None) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"expected a date YYYY-MM-DD, got {value!r}") from None
+
+
+def _codes(values: tuple[str, ...]) -> list[str] | None:
+    if not values:
+        return None
+    return [c.strip().upper() if c.strip().upper().startswith("QC") or c.strip().upper() == "ALL" else c.strip()
+            for v in values for c in v.split(",") if c.strip()]
+
+
+def _load_config(config_path: str | None, **overrides):
+    from .config import Config
+
+    cfg = Config.load(config_path) if config_path else Config.load(search_from=Path.cwd())
+    return cfg.with_overrides(**overrides)
+
+
+class _Group(click.Group):
+    """Turns our own errors into one line and exit 2, never a traceback."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except QualityCheckError as exc:
+            _fail(str(exc))
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="qualitycheck")
+def main() -> None:
+    """qualitycheck: find what government-website inspectors find, before they do."""
+
+
+_config_option = click.option("--config", "config_path", type=click.Path(dir_okay=False),
+                              help="qualitycheck.toml or pyproject.toml to use (default: discovered upwards).")
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True)
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "jsonl", "sarif", "github"]), default="text",
+              show_default=True, help="Output format.")
+@click.option("--fail-on", type=click.Choice(["info", "warning", "error"]), default=None,
+              help="Exit 1 when a finding at or above this severity is reported (default from config: warning).")
+@click.option("--select", multiple=True, help="Only these codes or prefixes (QC1, QC201); comma-separated.")
+@click.option("--ignore", multiple=True, help="Skip these codes or prefixes; comma-separated.")
+@click.option("--extend-select", multiple=True, help="Also run these (including rules off by default).")
+@click.option("--published", callback=_parse_date, help="Publish date of the text, YYYY-MM-DD (date-aware rules).")
+@click.option("--url", default=None, help="URL of the page, for reports.")
+@click.option("--no-lm", is_flag=True, help="Do not run the language-model typo engine (QC103).")
+@click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True), help="Write the report here.")
+@_config_option
+def check(paths, fmt, fail_on, select, ignore, extend_select, published, url, no_lm, output, config_path):
+    """Check articles: text (UTF-8, GB18030, UTF-16), HTML pages or .docx files; '-' reads stdin."""
+    from .api import check_document
+    from .extract.loader import document_from_bytes, load_document
+    from .report import FileResult, get_reporter
+
+    cfg = _load_config(config_path, select=_codes(select), ignore=_codes(ignore),
+                       extend_select=_codes(extend_select), fail_on=fail_on)
+    if no_lm:
+        cfg.data["typo"]["language_model"] = False
+    max_bytes = int(cfg["limits"]["max_file_mb"] * 1024 * 1024)
+    results: list[FileResult] = []
+    for path in paths:
+        try:
+            if path == "-":
+                data = sys.stdin.buffer.read(max_bytes + 1)
+                if len(data) > max_bytes:
+                    raise QualityCheckError(f"<stdin>: input over the {cfg['limits']['max_file_mb']} MB limit")
+                doc = document_from_bytes(data, "<stdin>", url=url, published=published)
+            else:
+                doc = load_document(path, max_bytes=max_bytes, url=url, published=published)
+            results.append(FileResult(doc.source, doc, check_document(doc, cfg)))
+        except QualityCheckError as exc:
+            message = str(exc)
+            prefix = f"{path}: "
+            results.append(FileResult(path, error=message[len(prefix):] if message.startswith(prefix) else message))
+            click.echo(f"qualitycheck: error: {message}", err=True)
+    report = get_reporter(fmt)(results)
+    if output:
+        Path(output).write_text(report, encoding="utf-8")
+    else:
+        click.echo(report, nl=False)
+    if any(r.error for r in results):
+        sys.exit(EXIT_ERROR)
+    threshold = SEVERITY_RANK[cfg["fail_on"]]
+    if any(SEVERITY_RANK[f.severity] >= threshold for r in results for f in r.findings):
+        sys.exit(EXIT_FINDINGS)
+    sys.exit(EXIT_CLEAN)
+
+
+@main.command()
+@click.argument("path", default="-")
+@_config_option
+def correct(path, config_path):
+    """Correct typos, one sentence per line in, JSON Lines out ({source, target, edits})."""
+    from .extract.encoding import decode
+    from .extract.loader import read_input
+
+    data = sys.stdin.buffer.read() if path == "-" else read_input(path)
+    text, _ = decode(data, name=path)
+    from .typo import correct_batch
+
+    sentences = [line.rstrip("\r") for line in text.split("\n")]
+    if sentences and sentences[-1] == "":
+        sentences.pop()
+    for row in correct_batch(sentences):
+        click.echo(json.dumps(row, ensure_ascii=False))
+
+
+@main.command()
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--all", "show_all", is_flag=True, help="Also list every dictionary entry.")
+@_config_option
+def rules(fmt, show_all, config_path):
+    """List every rule: code, name, default severity and what it catches."""
+    from .checks.registry import all_checks
+    from .checks.wording import WordingCheck
+
+    cfg = _load_config(config_path)
+    rows = []
+    for check in all_checks(cfg):
+        row = {"code": check.code, "name": check.name, "severity": check.severity,
+               "summary": check.summary, "rule_source": check.rule_source, "level": check.level}
+        if isinstance(check, WordingCheck):
+            row["entries"] = [{"id": r.id, "wrong": r.wrong or [r.pattern.pattern], "right": r.right,
+                               "enabled": r.enabled, "source": r.source} for r in check.rules]
+        rows.append(row)
+    if fmt == "json":
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    for row in rows:
+        extra = f" ({len(row['entries'])} entries)" if "entries" in row else ""
+        click.echo(f"{row['code']}  {row['name']:<28} {row['severity']:<8} {row['summary']}{extra}")
+        if show_all:
+            for e in row.get("entries", []):
+                flag = "" if e["enabled"] else " [off by default]"
+                click.echo(f"        {e['id']:<14} {'/'.join(e['wrong'])} → {'/'.join(e['right']) or '-'}{flag}")
+
+
+@main.command()
+@click.argument("code")
+@_config_option
+def rule(code, config_path):
+    """Explain one rule (QC201) or dictionary entry (ORG-2018-001), with its source."""
+    from .checks.registry import all_checks
+    from .checks.wording import WordingCheck
+
+    cfg = _load_config(config_path)
+    for check in all_checks(cfg):
+        if check.code == code.upper():
+            click.echo(f"{check.code} {check.name} (default severity: {check.severity})\n")
+            click.echo(check.description)
+            if check.rule_source:
+                click.echo(f"\n依据 / source: {check.rule_source}")
+            return
+        if isinstance(check, WordingCheck):
+            entry = check.rule(code)
+            if entry:
+                click.echo(f"{entry.id} ({check.code} {check.name})")
+                click.echo(f"  错误形式: {', '.join(entry.wrong) if entry.wrong else entry.pattern.pattern}")
+                click.echo(f"  建议: {', '.join(entry.right) or '-'}")
+                click.echo(f"  说明: {entry.message}")
+                click.echo(f"  依据: {entry.source}")
+                if entry.since:
+                    click.echo(f"  生效: {entry.since.isoformat()}（此前发布的内容不报）")
+                click.echo(f"  默认启用: {'是' if entry.enabled else '否'}")
+                return
+    _fail(f"unknown rule {code!r}; `qualitycheck rules` lists them")
+
+
+@main.command("show-config")
+@_config_option
+def show_config(config_path):
+    """Print the merged configuration (defaults + file) as TOML-like JSON."""
+    cfg = _load_config(config_path)
+    click.echo(f"# from: {cfg.path or 'built-in defaults'}")
+    click.echo(json.dumps(cfg.data, ensure_ascii=False, indent=2))
+
+
+@main.group()
+def bench() -> None:
+    """Benchmarks that print accuracy and speed numbers."""
+
+
+@bench.command("csc")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@click.option("--engine", type=click.Choice(["qualitycheck", "pycorrector"]), multiple=True,
+              default=("qualitycheck",), show_default=True, help="Engine(s) to run; repeat for both.")
+@click.option("--limit", type=int, default=None, help="Only the first N rows.")
+@click.option("--json", "as_json", is_flag=True, help="Print the raw numbers as JSON.")
+def bench_csc(path, engine, limit, as_json):
+    """Spelling correction: lenient/strict P/R/F1, clean sentences changed, speed, memory."""
+    from .bench.csc import format_csc_report, run_csc_bench
+
+    for name in engine:
+        result = run_csc_bench(path, engine=name, limit=limit)
+        click.echo(json.dumps(result, ensure_ascii=False, indent=1) if as_json else format_csc_report(result))
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,178 @@
+"""Configuration: built-in defaults merged with qualitycheck.toml or [tool.qualitycheck]."""
+
+from __future__ import annotations
+
+import copy
+import tomllib
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from .document import SEVERITIES
+from .errors import ConfigError
+
+DEFAULTS_PATH = Path(__file__).with_name("defaults.toml")
+CONFIG_NAMES = ("qualitycheck.toml", "pyproject.toml")
+
+
+def _load_toml(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as fh:
+            return tomllib.load(fh)
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: configuration file not found") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read configuration: {exc.strerror}") from None
+
+
+_DEFAULTS: dict[str, Any] = _load_toml(DEFAULTS_PATH)
+
+
+def _merge(base: dict[str, Any], override: dict[str, Any], where: str) -> dict[str, Any]:
+    out = copy.deepcopy(base)
+    for key, value in override.items():
+        if key not in base:
+            raise ConfigError(f"{where}: unknown option '{key}'")
+        if isinstance(base[key], dict):
+            if not isinstance(value, dict):
+                raise ConfigError(f"{where}: '{key}' must be a table")
+            if key == "severity":
+                out[key].update(value)
+            else:
+                out[key] = _merge(base[key], value, f"{where} [{key}]")
+        else:
+            if type(value) is not type(base[key]) and not (
+                isinstance(base[key], float) and isinstance(value, int)
+            ):
+                raise ConfigError(
+                    f"{where}: '{key}' must be {type(base[key]).__name__}, got {type(value).__name__}"
+                )
+            out[key] = value
+    return out
+
+
+def find_config(start: Path) -> Path | None:
+    """The nearest qualitycheck.toml, or pyproject.toml with [tool.qualitycheck], upwards from start."""
+    start = start.resolve()
+    for folder in [start, *start.parents]:
+        candidate = folder / "qualitycheck.toml"
+        if candidate.is_file():
+            return candidate
+        candidate = folder / "pyproject.toml"
+        if candidate.is_file():
+            try:
+                data = _load_toml(candidate)
+            except ConfigError:
+                continue
+            if "qualitycheck" in data.get("tool", {}):
+                return candidate
+    return None
+
+
+@dataclass
+class Config:
+    """The merged configuration. Build with ``Config.load`` or ``Config.from_dict``."""
+
+    data: dict[str, Any]
+    path: Path | None = None
+    accepted: frozenset[str] = field(default_factory=frozenset)
+
+    @classmethod
+    def default(cls) -> "Config":
+        return cls.from_dict({})
+
+    @classmethod
+    def from_dict(cls, overrides: dict[str, Any], path: Path | None = None) -> "Config":
+        where = str(path) if path else "configuration"
+        data = _merge(_DEFAULTS, overrides, where)
+        cfg = cls(data=data, path=path)
+        cfg._validate(where)
+        return cfg
+
+    @classmethod
+    def load(cls, path: str | Path | None = None, search_from: str | Path = ".") -> "Config":
+        """Load an explicit file, or discover one from ``search_from`` upwards."""
+        if path is None:
+            found = find_config(Path(search_from))
+            if found is None:
+                return cls.default()
+            path = found
+        path = Path(path)
+        raw = _load_toml(path)
+        if path.name == "pyproject.toml":
+            raw = raw.get("tool", {}).get("qualitycheck", {})
+        elif "tool" in raw and "qualitycheck" in raw["tool"]:
+            raw = raw["tool"]["qualitycheck"]
+        return cls.from_dict(raw, path)
+
+    def _validate(self, where: str) -> None:
+        d = self.data
+        if d["fail_on"] not in SEVERITIES:
+            raise ConfigError(f"{where}: fail_on must be one of {', '.join(SEVERITIES)}")
+        for code, sev in d["severity"].items():
+            if sev not in SEVERITIES:
+                raise ConfigError(f"{where}: severity for {code} must be one of {', '.join(SEVERITIES)}")
+        if d["as_of"]:
+            try:
+                date.fromisoformat(d["as_of"])
+            except ValueError:
+                raise ConfigError(f"{where}: as_of must be a date YYYY-MM-DD, got {d['as_of']!r}") from None
+        base = self.path.parent if self.path else Path.cwd()
+        accepted = set(d["accept"])
+        if d["accept_file"]:
+            accept_path = (base / d["accept_file"]).resolve()
+            if accept_path.is_file():
+                accepted.update(
+                    line.strip()
+                    for line in accept_path.read_text(encoding="utf-8").splitlines()
+                    if line.strip() and not line.startswith("#")
+                )
+        self.accepted = frozenset(accepted)
+
+    # -- convenient views -------------------------------------------------
+    def __getitem__(self, key: str) -> Any:
+        return self.data[key]
+
+    @property
+    def as_of(self) -> date:
+        return date.fromisoformat(self.data["as_of"]) if self.data["as_of"] else date.today()
+
+    def resolve_path(self, value: str) -> Path:
+        base = self.path.parent if self.path else Path.cwd()
+        return (base / value).resolve()
+
+    def with_overrides(self, **overrides: Any) -> "Config":
+        """A copy with command-line overrides applied (None values are skipped)."""
+        data = copy.deepcopy(self.data)
+        for key, value in overrides.items():
+            if value is not None:
+                data[key] = value
+        cfg = Config(data=data, path=self.path)
+        cfg._validate("command line")
+        return cfg
+
+    def is_selected(self, code: str, rule_id: str = "", enabled_by_default: bool = True) -> bool:
+        """Ruff-style selection: the longest matching prefix among select/ignore wins."""
+        def best(prefixes: list[str]) -> int:
+            lengths = [len(p) for p in prefixes if p != "ALL" and (code.startswith(p) or p == rule_id)]
+            if "ALL" in prefixes:
+                lengths.append(0)
+            return max(lengths, default=-1)
+
+        ignored = best(self.data["ignore"])
+        # extend_select switches rules on, including off-by-default ones.
+        if best(self.data["extend_select"]) > ignored:
+            return True
+        sel = best(self.data["select"])
+        if sel < 0 or ignored >= sel:
+            return False
+        if not enabled_by_default:
+            # Off-by-default rules need an explicit selection, not "ALL" or a family prefix.
+            return rule_id in self.data["select"] or code in self.data["select"]
+        return True
+
+    def severity_for(self, code: str, default: str) -> str:
+        return self.data["severity"].get(code, default)

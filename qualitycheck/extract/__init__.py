@@ -1,0 +1,1 @@
+"""Extraction layer: from files and pages to Documents."""

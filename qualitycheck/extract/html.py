@@ -1,0 +1,262 @@
+"""HTML pages and fragments to Documents: one parse, trafilatura for the body.
+
+Inline suppression survives extraction by riding along in the text:
+``<!-- qc: disable=QC201 -->`` comments and ``data-qc-ignore`` elements are
+replaced by private-use marker characters before trafilatura runs, and the
+markers are turned back into suppressed ranges of the extracted text.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import lxml.html
+from lxml import etree
+
+from ..document import Document, Segment, Span
+from ..errors import InputError
+from .dates import find_publish_date, iter_dates
+
+# Plane-15 private-use characters: never in real pages (icon fonts use the BMP area).
+_MARK_BASE = 0xF0000
+_MARK_RE = re.compile("[\U000F0000-\U000FFFFD]")
+_SUPPRESS_COMMENT = re.compile(r"^\s*qc:\s*(disable|enable)(?:\s*=\s*([A-Za-z0-9_,\s-]+))?\s*$")
+
+SKIP_TAGS = {"script", "style", "noscript", "template", "title", "head", "select", "option", "iframe", "object"}
+BLOCK_TAGS = {
+    "p", "div", "br", "li", "ul", "ol", "table", "tr", "td", "th", "h1", "h2", "h3", "h4", "h5",
+    "h6", "section", "article", "header", "footer", "blockquote", "pre", "dd", "dt", "dl", "form",
+    "nav", "aside", "main", "figure", "figcaption", "hr", "center", "tbody", "thead",
+}
+_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
+_SOURCE_LINE = re.compile(
+    r"(?:信息来源|文章来源|稿件来源|来源)\s*[:：]\s*([^\s|｜:：]{1,40}(?:\s[^\s|｜:：]{1,20})?)"
+)
+_TITLE_SPLIT = re.compile(r"\s*(?:[_|｜]|--|—|-\s)\s*")
+
+
+@dataclass
+class _MarkerEvent:
+    action: str  # disable | enable | ignore-start | ignore-end
+    codes: frozenset[str] | None
+
+
+@dataclass
+class ParsedPage:
+    tree: lxml.html.HtmlElement
+    events: list[_MarkerEvent] = field(default_factory=list)
+
+
+def _is_fragment(text: str) -> bool:
+    head = text[:4000].lower()
+    return "<html" not in head and "<body" not in head
+
+
+def parse_html(text: str, name: str = "input") -> ParsedPage:
+    """Parse once, with suppression comments and data-qc-ignore turned into markers."""
+    if not text.strip():
+        raise InputError(f"{name}: empty HTML")
+    parser = lxml.html.HTMLParser(remove_comments=False, remove_pis=True, recover=True)
+    try:
+        tree = lxml.html.document_fromstring(text, parser=parser)
+    except (etree.ParserError, ValueError) as exc:
+        raise InputError(f"{name}: cannot parse HTML: {exc}") from None
+    if tree is None:
+        raise InputError(f"{name}: cannot parse HTML")
+    page = ParsedPage(tree)
+    _plant_markers(page)
+    return page
+
+
+def _marker(page: ParsedPage, action: str, codes: frozenset[str] | None) -> str:
+    page.events.append(_MarkerEvent(action, codes))
+    return chr(_MARK_BASE + len(page.events) - 1)
+
+
+def _insert_text_before(node: etree._Element, text: str) -> None:
+    prev = node.getprevious()
+    parent = node.getparent()
+    if prev is not None:
+        prev.tail = (prev.tail or "") + text
+    elif parent is not None:
+        parent.text = (parent.text or "") + text
+
+
+def _plant_markers(page: ParsedPage) -> None:
+    tree = page.tree
+    for comment in list(tree.iter(etree.Comment)):
+        m = _SUPPRESS_COMMENT.match(comment.text or "")
+        parent = comment.getparent()
+        if m and parent is not None:
+            codes = frozenset(c.strip().upper() for c in (m.group(2) or "").split(",") if c.strip()) or None
+            mark = _marker(page, m.group(1), codes)
+            # The marker takes the comment's place in the text flow.
+            _insert_text_before(comment, mark + (comment.tail or ""))
+            parent.remove(comment)
+    for el in tree.xpath("//*[@data-qc-ignore]"):
+        raw = (el.get("data-qc-ignore") or "").strip()
+        codes = frozenset(c.strip().upper() for c in raw.split(",") if c.strip() and c.strip().lower() not in ("true", "all")) or None
+        start = _marker(page, "ignore-start", codes)
+        end = _marker(page, "ignore-end", codes)
+        el.text = start + (el.text or "")
+        # The end marker goes after the last descendant's text.
+        last = el
+        while len(last):
+            last = last[-1]
+        if last is el:
+            el.text = el.text + end
+        else:
+            last.tail = (last.tail or "") + end
+
+
+def strip_markers(text: str, page: ParsedPage) -> tuple[str, list[tuple[Span, frozenset[str] | None]]]:
+    """Remove markers from extracted text; return the clean text and suppressed ranges."""
+    out: list[str] = []
+    ranges: list[tuple[Span, frozenset[str] | None]] = []
+    open_disables: list[tuple[int, frozenset[str] | None]] = []
+    open_ignores: list[tuple[int, frozenset[str] | None]] = []
+    pos = 0
+    length = 0
+    for m in _MARK_RE.finditer(text):
+        chunk = text[pos : m.start()]
+        out.append(chunk)
+        length += len(chunk)
+        pos = m.end()
+        idx = ord(m.group()) - _MARK_BASE
+        if idx >= len(page.events):
+            continue
+        ev = page.events[idx]
+        if ev.action == "disable":
+            open_disables.append((length, ev.codes))
+        elif ev.action == "enable":
+            keep = []
+            for start, codes in open_disables:
+                if ev.codes is None or codes is None or codes <= ev.codes:
+                    ranges.append((Span(start, length), codes))
+                else:
+                    keep.append((start, codes))
+            open_disables = keep
+        elif ev.action == "ignore-start":
+            open_ignores.append((length, ev.codes))
+        elif ev.action == "ignore-end" and open_ignores:
+            start, codes = open_ignores.pop()
+            ranges.append((Span(start, length), codes))
+    out.append(text[pos:])
+    length += len(text) - pos
+    for start, codes in open_disables + open_ignores:
+        ranges.append((Span(start, length), codes))
+    return "".join(out), ranges
+
+
+def _is_hidden(el: etree._Element) -> bool:
+    return el.get("hidden") is not None or bool(_HIDDEN_STYLE.search(el.get("style") or ""))
+
+
+def visible_text(root: etree._Element) -> str:
+    """Rendered text of an element: no scripts, no hidden elements, blocks on their own lines."""
+    parts: list[str] = []
+
+    def walk(el: etree._Element) -> None:
+        tag = el.tag if isinstance(el.tag, str) else ""
+        if tag in SKIP_TAGS or (tag and _is_hidden(el)):
+            return
+        block = tag in BLOCK_TAGS
+        if block:
+            parts.append("\n")
+        if tag and el.text:
+            parts.append(el.text)
+        for child in el:
+            walk(child)
+            if child.tail:
+                parts.append(child.tail)
+        if block:
+            parts.append("\n")
+
+    walk(root)
+    text = "".join(parts).replace("\xa0", " ").replace("\u3000", " ")
+    lines = (re.sub(r"[ \t\r\f\v]+", " ", line).strip() for line in text.split("\n"))
+    return "\n".join(line for line in lines if line)
+
+
+def _headline(tree: lxml.html.HtmlElement, page_title: str) -> str | None:
+    """The displayed headline: a heading that the <title> starts with, else the title's first part."""
+    page_title = _MARK_RE.sub("", page_title).strip()
+    candidates = []
+    for el in tree.xpath("//h1|//h2|//h3|//*[contains(@class,'title') or contains(@id,'title')]"):
+        if _is_hidden(el):
+            continue
+        text = re.sub(r"\s+", "", _MARK_RE.sub("", el.text_content() or ""))
+        if 4 <= len(text) <= 120:
+            candidates.append(text)
+    compact_title = re.sub(r"\s+", "", page_title)
+    for text in candidates:
+        if compact_title.startswith(text) or text in compact_title:
+            return text
+    if page_title:
+        first = _TITLE_SPLIT.split(page_title)[0].strip()
+        return first or None
+    return candidates[0] if candidates else None
+
+
+def html_to_document(text: str, source: str = "<html>", url: str | None = None) -> Document:
+    """Extract title, publish date, source line and body text from an HTML page or fragment."""
+    page = parse_html(text, source)
+    tree = page.tree
+    fragment = _is_fragment(text)
+    title: str | None = None
+    body = ""
+    if not fragment:
+        import trafilatura
+
+        result = trafilatura.bare_extraction(
+            tree, url=url, with_metadata=False, include_comments=False, include_tables=True,
+            favor_precision=False,
+        )
+        body = (getattr(result, "text", None) or "") if result is not None else ""
+        title_el = tree.find(".//title")
+        page_title = title_el.text_content() if title_el is not None else ""
+        title = _headline(tree, page_title)
+    page_text = visible_text(tree.body if tree.body is not None else tree)
+    if not body.strip():
+        body = page_text
+    body, suppressed = strip_markers(body, page)
+    page_text = _MARK_RE.sub("", page_text)
+    published = None
+    hit = find_publish_date(page_text)
+    if hit is not None:
+        published = hit.date
+    else:
+        for name in ("PubDate", "publishdate", "pubdate", "article:published_time"):
+            metas = tree.xpath(f"//meta[@name='{name}' or @property='{name}']/@content")
+            if metas:
+                hits = iter_dates(metas[0])
+                if hits:
+                    published = hits[0].date
+                    break
+    src = _SOURCE_LINE.search(page_text)
+    source_line = src.group(1).strip() if src else None
+
+    segments: list[Segment] = []
+    parts: list[str] = []
+    offset = 0
+    shift = 0
+    if title:
+        parts.append(title + "\n\n")
+        segments.append(Segment("title", 0, len(title)))
+        offset = len(title) + 2
+        shift = offset
+    parts.append(body)
+    segments.append(Segment("body", offset, offset + len(body)))
+    doc = Document(
+        text="".join(parts),
+        source=source,
+        kind="html",
+        title=title,
+        published=published,
+        source_line=source_line,
+        url=url,
+        segments=segments,
+        suppressed=[(Span(s.start + shift, s.end + shift), codes) for s, codes in suppressed],
+    )
+    return doc

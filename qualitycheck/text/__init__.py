@@ -1,0 +1,1 @@
+"""Text layer: sentences, protected spans (quotes, 《》), jieba segmentation."""
