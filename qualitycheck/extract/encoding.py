@@ -35,6 +35,36 @@ def _looks_utf16(data: bytes) -> str | None:
     return None
 
 
+def _plausibility(text: str) -> float:
+    """Share of characters that Chinese text is made of: Han, CJK punctuation, digits, spaces."""
+    if not text:
+        return 0.0
+    good = 0.0
+    for ch in text[:4000]:
+        code = ord(ch)
+        if 0x4E00 <= code <= 0x9FFF or 0x3000 <= code <= 0x303F or 0xFF00 <= code <= 0xFFEF:
+            good += 1
+        elif ch.isdigit() or ch.isspace() or ch in ",.;:!?()-":
+            good += 0.5
+    return good / min(len(text), 4000)
+
+
+def _utf16_without_bom(data: bytes) -> str | None:
+    """UTF-16-LE Chinese text without a BOM has no NUL bytes; GB18030 reads it as junk."""
+    if len(data) % 2:
+        return None
+    try:
+        as_utf16 = data.decode("utf-16-le")
+    except UnicodeDecodeError:
+        return None
+    try:
+        as_gb = data.decode("gb18030")
+    except UnicodeDecodeError:
+        as_gb = ""
+    score = _plausibility(as_utf16)
+    return as_utf16 if score > 0.8 and score > _plausibility(as_gb) + 0.2 else None
+
+
 def _control_ratio(text: str) -> float:
     sample = text[:20000]
     if not sample:
@@ -57,6 +87,9 @@ def decode(data: bytes, *, declared: str | None = None, html: bool = False, name
         return _checked(data.decode("utf-8"), "utf-8", name)
     except UnicodeDecodeError:
         pass
+    utf16_text = _utf16_without_bom(data)
+    if utf16_text is not None:
+        return _checked(utf16_text, "utf-16-le", name)
     candidates: list[str] = []
     if declared:
         candidates.append(declared)

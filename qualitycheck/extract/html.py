@@ -31,7 +31,7 @@ BLOCK_TAGS = {
 }
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 _SOURCE_LINE = re.compile(
-    r"(?:信息来源|文章来源|稿件来源|来源)\s*[:：]\s*([^\s|｜:：]{1,40}(?:\s[^\s|｜:：]{1,20})?)"
+    r"(?:信息来源|文章来源|稿件来源|来源)\s*[:：]\s*([^\s|｜:：]{1,40})"
 )
 _TITLE_SPLIT = re.compile(r"\s*(?:[_|｜]|--|—|-\s)\s*")
 
