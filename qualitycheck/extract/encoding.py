@@ -81,15 +81,15 @@ def decode(data: bytes, *, declared: str | None = None, html: bool = False, name
     utf16 = _looks_utf16(data)
     if utf16:
         return _checked(data.decode(utf16, errors="replace"), utf16, name)
+    utf16_text = _utf16_without_bom(data)
+    if utf16_text is not None:
+        return _checked(utf16_text, "utf-16-le", name)
     if b"\x00" in data[:8000]:
         raise InputError(f"{name}: looks like a binary file, not text or HTML")
     try:
         return _checked(data.decode("utf-8"), "utf-8", name)
     except UnicodeDecodeError:
         pass
-    utf16_text = _utf16_without_bom(data)
-    if utf16_text is not None:
-        return _checked(utf16_text, "utf-16-le", name)
     candidates: list[str] = []
     if declared:
         candidates.append(declared)
