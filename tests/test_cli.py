@@ -1,0 +1,133 @@
+"""The command line as a user runs it: exit codes, formats, rule listings, errors."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from qualitycheck.cli import main
+
+CLEAN = "各地区各部门要认真贯彻落实，确保各项工作取得实效。\n"
+DIRTY = "我们的的工作研究了了有关事项。\n"
+
+
+@pytest.fixture
+def run(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # no stray config from the repo
+
+    def _run(*args, input=None):
+        return CliRunner().invoke(main, ["check", "--no-lm", *args] if args and args[0] != "--raw" else list(args[1:]),
+                                  input=input, catch_exceptions=False)
+
+    return _run
+
+
+def write(tmp_path, name, text):
+    p = tmp_path / name
+    p.write_text(text, encoding="utf-8")
+    return str(p)
+
+
+def test_clean_text_exits_0(run, tmp_path):
+    result = run(write(tmp_path, "ok.txt", CLEAN))
+    assert result.exit_code == 0, result.output
+    assert "未发现问题" in result.output
+
+
+def test_findings_exit_1_with_location_marker_and_fix(run, tmp_path):
+    path = write(tmp_path, "bad.txt", DIRTY)
+    result = run(path)
+    assert result.exit_code == 1
+    assert f"{path}:1:4: QC102" in result.output
+    assert "^^" in result.output and "建议：删除" in result.output
+
+
+def test_fail_on_error_ignores_lower_severities(run, tmp_path):
+    path = write(tmp_path, "bad.txt", DIRTY)
+    assert run(path, "--severity-placeholder").exit_code == 2  # unknown option is a usage error
+    (tmp_path / "qualitycheck.toml").write_text('[severity]\nQC102 = "info"\n', encoding="utf-8")
+    assert run(path, "--fail-on", "warning").exit_code == 0
+    assert run(path, "--fail-on", "info").exit_code == 1
+
+
+def test_select_and_ignore(run, tmp_path):
+    path = write(tmp_path, "bad.txt", DIRTY)
+    assert run(path, "--ignore", "QC102").exit_code == 0
+    assert run(path, "--select", "QC2").exit_code == 0
+    assert run(path, "--select", "QC1").exit_code == 1
+
+
+def test_stdin_is_read(run):
+    result = run("-", input=DIRTY.encode("gb18030"))
+    assert result.exit_code == 1 and "<stdin>:1:4" in result.output
+
+
+def test_missing_file_exits_2_but_other_files_are_still_checked(run, tmp_path):
+    path = write(tmp_path, "bad.txt", DIRTY)
+    result = run(str(tmp_path / "missing.txt"), path, "--format", "json")
+    assert result.exit_code == 2
+    payload = json.loads(result.stdout)
+    errors = [f for f in payload["files"] if f["error"]]
+    assert len(errors) == 1 and "no such file" in errors[0]["error"]
+    assert payload["summary"]["findings"] == 2
+
+
+def test_json_schema_and_fields(run, tmp_path):
+    result = run(write(tmp_path, "bad.txt", DIRTY), "--format", "json")
+    payload = json.loads(result.stdout)
+    assert payload["schema"] == "qualitycheck/findings@1"
+    finding = payload["files"][0]["findings"][0]
+    for key in ("code", "name", "severity", "message", "span", "line", "column", "match", "suggestions",
+                "scope", "rule_source", "fingerprint"):
+        assert key in finding
+    assert finding["span"] == {"start": 3, "end": 4}
+
+
+def test_jsonl_one_finding_per_line(run, tmp_path):
+    result = run(write(tmp_path, "bad.txt", DIRTY), "--format", "jsonl")
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [r["match"] for r in rows] == ["的", "了"]
+
+
+def test_sarif_is_valid_2_1_0_shape(run, tmp_path):
+    result = run(write(tmp_path, "bad.txt", DIRTY), "--format", "sarif")
+    sarif = json.loads(result.stdout)
+    assert sarif["version"] == "2.1.0"
+    run0 = sarif["runs"][0]
+    assert run0["tool"]["driver"]["rules"][0]["id"] == "QC102"
+    res = run0["results"][0]
+    assert res["ruleId"] == "QC102" and res["level"] == "error"
+    assert res["locations"][0]["physicalLocation"]["region"]["startLine"] == 1
+    assert res["ruleIndex"] == 0
+
+
+def test_github_annotations(run, tmp_path):
+    path = write(tmp_path, "bad.txt", DIRTY)
+    result = run(path, "--format", "github")
+    assert result.stdout.startswith(f"::error file={path},line=1,col=4,title=QC102 typo.repeated-char::")
+
+
+def test_bad_config_exits_2_with_one_line(run, tmp_path):
+    (tmp_path / "qualitycheck.toml").write_text("fail_on = [\n", encoding="utf-8")
+    result = run(write(tmp_path, "ok.txt", CLEAN))
+    assert result.exit_code == 2
+    assert "not valid TOML" in result.output and "Traceback" not in result.output
+
+
+def test_rules_and_rule_commands(run):
+    listing = run("--raw", "rules")
+    assert listing.exit_code == 0
+    assert "QC102  typo.repeated-char" in listing.output
+    explained = run("--raw", "rule", "qc102")
+    assert explained.exit_code == 0 and "repeated.yaml" in explained.output
+    assert run("--raw", "rule", "QC999").exit_code == 2
+
+
+def test_binary_and_empty_files_exit_2(run, tmp_path):
+    (tmp_path / "junk.bin").write_bytes(bytes(range(256)) * 50)
+    (tmp_path / "empty.txt").write_bytes(b"")
+    result = run(str(tmp_path / "junk.bin"), str(tmp_path / "empty.txt"))
+    assert result.exit_code == 2
+    assert "binary" in result.output and "empty" in result.output
