@@ -1,0 +1,349 @@
+"""The spelling (错别字) engine: detect cheaply, generate candidates only where it pays, and
+change a character only when the language model's evidence is strong.
+
+Pipeline for a batch of sentences (all steps vectorised over the whole batch):
+
+1. Encode characters to model tokens; score every position with the character 4-gram model.
+2. Stage 1, cheap: for every editable Han character take its precomputed confusion set
+   (same pinyin, fuzzy pinyin, similar shape) and score each candidate with a dense bigram
+   table (two array reads per candidate).  Where the original character fits its neighbours
+   very badly (e.g. a rare character in a common phrase), the best-fitting characters of the
+   whole vocabulary are added as candidates too, with a large penalty.
+3. Stage 2: the survivors are rescored with the full 4-gram model on a 7-character window;
+   the gain is the change in the sentence's log-probability.
+4. Decision: gain + prior(kind of confusion) + word-list evidence must pass a threshold
+   tuned for precision on the dev sets (see models/typo/CARD.md).  Titles in 《》, numbers,
+   Latin text and known person/place names are never edited.  Accepted edits are applied and
+   the sentence is checked again (errors often come in neighbouring pairs, e.g. 蛔倒→回到).
+"""
+from __future__ import annotations
+
+import json
+import re
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from .candidates import (T_ANY, T_FUZZY, T_PYC_PINYIN, T_PYC_SHAPE, T_SAME_SYL, T_SAME_TONE,
+                         T_SHAPE, Tables, covering, protected_mask)
+from .lm import BOS, EOS, PAD, UNK, NgramLM
+
+DEFAULT_MODEL_DIR = Path(__file__).resolve().parents[2] / "models" / "typo"
+
+
+@dataclass(frozen=True)
+class Edit:
+    pos: int
+    wrong: str
+    right: str
+    code: str
+    confidence: float
+
+
+# Decision parameters.  Tuned on the dev sets only (sighan15/train, gen_xxqg/dev, xxqg_neg/dev);
+# the tuning log is in models/typo/CARD.md.
+@dataclass
+class Params:
+    # log10 prior per kind of confusion (the best applicable kind counts)
+    prior_same_tone: float = 0.0
+    prior_pyc_pinyin: float = 0.0
+    prior_same_syl: float = -0.3
+    prior_pyc_shape: float = -0.3
+    prior_shape: float = -0.8
+    prior_fuzzy: float = -1.0
+    prior_any: float = -2.5
+    stage1: float = 0.3          # bigram gain + prior needed to reach stage 2
+    stage2_topk: int = 4         # candidates per position rescored with the 4-gram model
+    threshold: float = 3.0       # final: gain + prior + word terms must exceed this
+    orig_word_penalty: float = 1.5   # original char is inside a known word
+    cand_word_bonus: float = 1.0     # candidate makes a known word the original does not
+    unk_bonus: float = 1.0           # original char is outside the model vocabulary
+    poor_fit: float = -7.0       # bigram fit below which whole-vocabulary candidates are tried
+    any_topk: int = 3
+    passes: int = 3
+    min_gap: int = 2             # edits accepted in one pass are at least this far apart
+
+
+_PRIOR_BITS = [
+    (T_SAME_TONE, "prior_same_tone"), (T_PYC_PINYIN, "prior_pyc_pinyin"),
+    (T_SAME_SYL, "prior_same_syl"), (T_PYC_SHAPE, "prior_pyc_shape"),
+    (T_SHAPE, "prior_shape"), (T_FUZZY, "prior_fuzzy"), (T_ANY, "prior_any"),
+]
+
+_SPLIT = re.compile(r"[^。！？!?；;\n]*[。！？!?；;\n]?")
+
+
+class TypoEngine:
+    def __init__(self, lm: NgramLM, tables: Tables, params: Params | None = None):
+        self.lm = lm
+        self.tables = tables
+        self.params = params or Params()
+        self.K = lm.order
+        V = len(lm.tokens)
+        self.V = V
+        # dense bigram table: P2[a, b] = log10 p(b | a) with backoff
+        lp1 = np.full(V, -99.0, dtype=np.float32)
+        bo1 = np.zeros(V, dtype=np.float32)
+        k1 = lm.keys[0].astype(np.int64)
+        lp1[k1] = lm.logp[0]
+        bo1[k1] = lm.bo[0]
+        lp1[PAD] = -99.0
+        P2 = bo1[:, None] + lp1[None, :]
+        k2 = lm.keys[1]
+        a = (k2 >> np.uint64(16)).astype(np.int64)
+        b = (k2 & np.uint64(0xFFFF)).astype(np.int64)
+        P2[a, b] = lm.logp[1]
+        self.P2 = P2
+        self.P2T = np.ascontiguousarray(P2.T)
+        # vocabulary characters that may be proposed by the whole-vocabulary search
+        self.han_tok = np.array([len(t) == 1 and "\u4e00" <= t <= "\u9fff" for t in lm.tokens])
+        self._prior_table = self._make_prior_table()
+
+    def _make_prior_table(self) -> np.ndarray:
+        p = self.params
+        tab = np.full(128, -99.0, dtype=np.float32)
+        for mask in range(1, 128):
+            best = -99.0
+            for bit, name in _PRIOR_BITS:
+                if mask & bit:
+                    best = max(best, getattr(p, name))
+            tab[mask] = best
+        return tab
+
+    def set_params(self, **kw) -> None:
+        for k, v in kw.items():
+            setattr(self.params, k, v)
+        self._prior_table = self._make_prior_table()
+
+    # ------------------------------------------------------------------ loading
+    @classmethod
+    def load(cls, model_dir: str | Path | None = None) -> "TypoEngine":
+        d = Path(model_dir) if model_dir is not None else DEFAULT_MODEL_DIR
+        lm_path, tab_path = d / "lm.npz", d / "tables.npz"
+        for p in (lm_path, tab_path):
+            if not p.exists():
+                raise FileNotFoundError(
+                    f"typo model file missing: {p}. Rebuild it with `python -m qualitycheck.typo.build`.")
+        lm = NgramLM.load(lm_path)
+        tables = Tables(tab_path, lm.cp_table)
+        params = Params()
+        pfile = d / "params.json"
+        if pfile.exists():
+            for k, v in json.loads(pfile.read_text(encoding="utf-8")).items():
+                if hasattr(params, k):
+                    setattr(params, k, v)
+        return cls(lm, tables, params)
+
+    # ------------------------------------------------------------------ public
+    def correct_batch(self, sentences: list[str]) -> list[dict]:
+        edits = self._run(list(sentences))
+        out = []
+        for s, es in zip(sentences, edits):
+            chars = list(s)
+            for e in es:
+                chars[e.pos:e.pos + len(e.right)] = list(e.right)
+            out.append({"source": s, "target": "".join(chars),
+                        "edits": [{"pos": e.pos, "wrong": e.wrong, "right": e.right, "code": e.code}
+                                  for e in es]})
+        return out
+
+    def correct(self, text: str) -> list[Edit]:
+        pieces, starts = [], []
+        for m in _SPLIT.finditer(text):
+            if m.end() > m.start():
+                pieces.append(m.group())
+                starts.append(m.start())
+        res = []
+        for st, es in zip(starts, self._run(pieces)):
+            for e in es:
+                res.append(Edit(e.pos + st, e.wrong, e.right, e.code, e.confidence))
+        return res
+
+    # ------------------------------------------------------------------ core
+    def _run(self, sentences: list[str], bucket: int = 512) -> list[list[Edit]]:
+        results: list[list[Edit]] = [[] for _ in sentences]
+        order = sorted(range(len(sentences)), key=lambda i: len(sentences[i]))
+        for b in range(0, len(order), bucket):
+            idx = order[b:b + bucket]
+            for i, es in zip(idx, self._run_bucket([sentences[i] for i in idx])):
+                results[i] = es
+        return results
+
+    def _run_bucket(self, sents: list[str]) -> list[list[Edit]]:
+        p = self.params
+        cur = list(sents)
+        edits: list[dict[int, Edit]] = [{} for _ in sents]
+        frozen = [protected_mask(s) if s else np.zeros(0, bool) for s in sents]
+        # explicit wrong->right word pairs (QC101)
+        for i, s in enumerate(sents):
+            for wrong, right in self.tables.pairs.items():
+                j = s.find(wrong)
+                while j != -1:
+                    if not frozen[i][j:j + len(wrong)].any():
+                        for k, (a, c) in enumerate(zip(wrong, right)):
+                            if a != c:
+                                edits[i][j + k] = Edit(j + k, a, c, "QC101", 0.99)
+                        frozen[i][j:j + len(wrong)] = True
+                    j = s.find(wrong, j + 1)
+            if edits[i]:
+                chars = list(cur[i])
+                for e in edits[i].values():
+                    chars[e.pos] = e.right
+                cur[i] = "".join(chars)
+        active = [i for i, s in enumerate(sents) if s]
+        for _ in range(p.passes):
+            if not active:
+                break
+            props = self._propose([cur[i] for i in active], [frozen[i] for i in active])
+            nxt = []
+            for i, plist in zip(active, props):
+                if not plist:
+                    continue
+                chars = list(cur[i])
+                for pos, right, conf in plist:
+                    wrong = sents[i][pos]
+                    edits[i][pos] = Edit(pos, wrong, right, "QC103", conf)
+                    chars[pos] = right
+                    frozen[i][pos] = True
+                cur[i] = "".join(chars)
+                nxt.append(i)
+            active = nxt
+        return [sorted(e.values(), key=lambda e: e.pos) for e in edits]
+
+    def _propose(self, sents: list[str], frozen: list[np.ndarray]) -> list[list[tuple[int, str, float]]]:
+        """One detection/correction pass; returns accepted (pos, right, confidence) per sentence."""
+        p = self.params
+        lm, K = self.lm, self.K
+        OFF = K - 1
+        N = len(sents)
+        lens = np.array([len(s) for s in sents], dtype=np.int64)
+        Lmax = int(lens.max()) if N else 0
+        width = OFF + Lmax + K
+        S = np.zeros((N, width), dtype=np.int64)
+        S[:, OFF - 1] = BOS
+        allcp = np.frombuffer("".join(sents).encode("utf-32-le"), dtype=np.uint32)
+        alltok = lm.cp_table[allcp]
+        sid_flat = np.repeat(np.arange(N), lens)
+        starts = np.concatenate([[0], np.cumsum(lens)[:-1]]) if N else np.zeros(0, np.int64)
+        pos_flat = np.arange(len(allcp)) - np.repeat(starts, lens)
+        S[sid_flat, OFF + pos_flat] = alltok
+        S[np.arange(N), OFF + lens] = EOS
+        base = lm.score_windows(S, OFF)  # (N, width-OFF); column j = token j
+
+        # ---------------- candidates from the confusion sets
+        rows = self.tables.cp_row[allcp]
+        fz = np.concatenate(frozen) if N else np.zeros(0, bool)
+        elig = (rows >= 0) & ~fz
+        e_idx = np.flatnonzero(elig)
+        r = rows[e_idx]
+        o0 = self.tables.conf_off[r]
+        ln = self.tables.conf_off[r + 1] - o0
+        rep = np.repeat(np.arange(len(e_idx)), ln)
+        within = np.arange(int(ln.sum())) - np.repeat(np.cumsum(ln) - ln, ln)
+        ci = o0[rep] + within
+        c_x = self.tables.conf_ids[ci]
+        c_t = self.tables.conf_types[ci]
+        c_flat = e_idx[rep]
+        # ---------------- whole-vocabulary candidates where the original fits badly
+        e_sid, e_pos = sid_flat[e_idx], pos_flat[e_idx]
+        prev = S[e_sid, OFF + e_pos - 1]
+        nxt = S[e_sid, OFF + e_pos + 1]
+        orig = S[e_sid, OFF + e_pos]
+        fit = self.P2[prev, orig] + self.P2[orig, nxt]
+        poor = np.flatnonzero(fit < p.poor_fit)
+        if len(poor) and p.any_topk > 0:
+            sc = self.P2[prev[poor]] + self.P2T[nxt[poor]]
+            sc[:, ~self.han_tok] = -99.0
+            top = np.argpartition(-sc, p.any_topk, axis=1)[:, :p.any_topk]
+            c_x = np.concatenate([c_x, top.ravel()])
+            c_t = np.concatenate([c_t, np.full(top.size, T_ANY, dtype=c_t.dtype)])
+            c_flat = np.concatenate([c_flat, np.repeat(e_idx[poor], p.any_topk)])
+        if len(c_x) == 0:
+            return [[] for _ in sents]
+        c_sid, c_pos = sid_flat[c_flat], pos_flat[c_flat]
+        prev_c = S[c_sid, OFF + c_pos - 1]
+        nxt_c = S[c_sid, OFF + c_pos + 1]
+        orig_c = S[c_sid, OFF + c_pos]
+        prior = self._prior_table[c_t]
+        g1 = (self.P2[prev_c, c_x] + self.P2[c_x, nxt_c]
+              - self.P2[prev_c, orig_c] - self.P2[orig_c, nxt_c]) + prior
+        keep = np.flatnonzero((g1 > p.stage1) & (c_x != orig_c))
+        if len(keep) == 0:
+            return [[] for _ in sents]
+        # top-k per position by stage-1 score
+        kf = c_flat[keep]
+        o = np.lexsort((-g1[keep], kf))
+        keep = keep[o]
+        kf = kf[o]
+        first = np.concatenate([[True], kf[1:] != kf[:-1]])
+        grp_start = np.maximum.accumulate(np.where(first, np.arange(len(kf)), 0))
+        rank = np.arange(len(kf)) - grp_start
+        keep = keep[rank < p.stage2_topk]
+        # ---------------- stage 2: 4-gram rescoring on a window around the position
+        s2_sid, s2_pos, s2_x = c_sid[keep], c_pos[keep], c_x[keep]
+        cols = s2_pos[:, None] + np.arange(2 * K - 1)[None, :]
+        W = S[s2_sid[:, None], cols]
+        W[:, K - 1] = s2_x
+        new = lm.score_windows(W, K - 1)  # (M, K): tokens pos..pos+K-1
+        tpos = s2_pos[:, None] + np.arange(K)[None, :]
+        old = base[s2_sid[:, None], tpos]
+        valid = tpos <= lens[s2_sid][:, None]
+        gain = ((new - old) * valid).sum(axis=1)
+        score = gain + prior[keep]
+        # original character unknown to the model: evidence against it
+        score += np.where(orig_c[keep] == UNK, p.unk_bonus, 0.0)
+        # pre-threshold: the word terms can add at most cand_word_bonus
+        cand = np.flatnonzero(score + p.cand_word_bonus > p.threshold)
+        if len(cand) == 0:
+            return [[] for _ in sents]
+        # ---------------- decision with word-list evidence (few positions: plain Python)
+        words, names = self.tables.words, self.tables.names
+        tokens = lm.tokens
+        best: dict[tuple[int, int], tuple[float, str]] = {}
+        for j in cand.tolist():
+            si, pos = int(s2_sid[j]), int(s2_pos[j])
+            s = sents[si]
+            if covering(s, pos, names):
+                continue
+            right = tokens[int(s2_x[j])]
+            sc = float(score[j])
+            alt = s[:pos] + right + s[pos + 1:]
+            ow = covering(s, pos, words)
+            cw = covering(alt, pos, words)
+            if ow and not cw:
+                sc -= p.orig_word_penalty
+            elif cw and not ow:
+                sc += p.cand_word_bonus
+            if sc > p.threshold:
+                key = (si, pos)
+                if key not in best or best[key][0] < sc:
+                    best[key] = (sc, right)
+        out: list[list[tuple[int, str, float]]] = [[] for _ in sents]
+        by_sent: dict[int, list[tuple[float, int, str]]] = {}
+        for (si, pos), (sc, right) in best.items():
+            by_sent.setdefault(si, []).append((sc, pos, right))
+        for si, lst in by_sent.items():
+            lst.sort(reverse=True)
+            taken: list[int] = []
+            for sc, pos, right in lst:
+                if all(abs(pos - t) >= p.min_gap for t in taken):
+                    taken.append(pos)
+                    conf = float(1.0 / (1.0 + np.exp(-(sc - p.threshold))))
+                    out[si].append((pos, right, conf))
+        return out
+
+
+_ENGINE: TypoEngine | None = None
+_LOCK = threading.Lock()
+
+
+def get_engine() -> TypoEngine:
+    """Process-wide engine, loaded once on first use."""
+    global _ENGINE
+    if _ENGINE is None:
+        with _LOCK:
+            if _ENGINE is None:
+                _ENGINE = TypoEngine.load()
+    return _ENGINE
