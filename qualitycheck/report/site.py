@@ -1,0 +1,233 @@
+"""Site reports: report.html (self-contained), findings.csv and findings.xlsx, from findings.jsonl + summary."""
+
+from __future__ import annotations
+
+import csv
+import html
+import json
+from collections import Counter, defaultdict
+from pathlib import Path
+from typing import Iterator
+
+from ..checks.registry import all_checks
+
+HTML_FINDINGS_PER_SITE = 1000
+COLUMNS = [
+    ("site", "站点"), ("verdict_item", "单项否决项"), ("code", "规则"), ("name", "名称"), ("severity", "严重程度"),
+    ("message", "问题"), ("url", "网址"), ("source", "来源文件"), ("scope", "位置"), ("line", "行"),
+    ("column", "列"), ("match", "原文"), ("suggestions", "建议"), ("rule_source", "依据"), ("evidence", "证据"),
+]
+_SEVERITY_CN = {"error": "错误", "warning": "警告", "info": "提示"}
+_FAMILY = {
+    "QC1": "错别字", "QC2": "规范表述", "QC3": "栏目与互动", "QC4": "网站标识", "QC5": "暗链与安全",
+    "QC6": "链接可用性", "QC9": "检查失败",
+}
+
+
+def iter_findings(out: Path) -> Iterator[dict]:
+    with (out / "findings.jsonl").open(encoding="utf-8") as fh:
+        for line in fh:
+            if line.strip():
+                yield json.loads(line)
+
+
+def _cell(row: dict, key: str) -> str:
+    value = row.get(key)
+    if key == "suggestions":
+        return "、".join(s if s else "（删除）" for s in value or [])
+    if key == "evidence":
+        return json.dumps(value, ensure_ascii=False) if value else ""
+    if key == "verdict_item":
+        return ""
+    return "" if value is None else str(value)
+
+
+def write_csv(out: Path) -> Path:
+    path = out / "findings.csv"
+    with path.open("w", encoding="utf-8-sig", newline="") as fh:  # BOM: Excel opens it as UTF-8
+        writer = csv.writer(fh)
+        writer.writerow([title for _, title in COLUMNS])
+        for row in iter_findings(out):
+            writer.writerow([_cell(row, key) for key, _ in COLUMNS])
+    return path
+
+
+def write_xlsx(out: Path, summary: dict) -> Path:
+    from openpyxl import Workbook
+
+    path = out / "findings.xlsx"
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("站点结论")
+    ws.append(["站点", "结论", "页面数", "问题数", "未通过的单项否决项"])
+    for site in summary["sites"]:
+        failed = "；".join(f"{i['item']}（{i['count']}）" for i in site["veto_items"] if i["failed"])
+        ws.append([site["site"], site["verdict"], site["pages"], site["findings"], failed])
+    ws = wb.create_sheet("问题清单")
+    ws.append([title for _, title in COLUMNS])
+    for row in iter_findings(out):
+        ws.append([_cell(row, key)[:32000] for key, _ in COLUMNS])  # Excel's cell limit
+    wb.save(path)
+    return path
+
+
+def _bar_chart(counts: list[tuple[str, int]], color: str = "#c0392b") -> str:
+    """A horizontal bar chart as inline SVG."""
+    if not counts:
+        return '<p class="muted">无</p>'
+    width, bar_h, gap, label_w = 640, 22, 8, 220
+    top = max(n for _, n in counts) or 1
+    height = len(counts) * (bar_h + gap)
+    rows = []
+    for i, (label, n) in enumerate(counts):
+        y = i * (bar_h + gap)
+        w = max(2, int((width - label_w - 60) * n / top))
+        rows.append(
+            f'<text x="{label_w - 8}" y="{y + 16}" text-anchor="end">{html.escape(label)}</text>'
+            f'<rect x="{label_w}" y="{y}" width="{w}" height="{bar_h}" rx="3" fill="{color}"/>'
+            f'<text x="{label_w + w + 6}" y="{y + 16}">{n}</text>'
+        )
+    return f'<svg class="chart" viewBox="0 0 {width} {height}" width="{width}" height="{height}">{"".join(rows)}</svg>'
+
+
+def _donut(passed: int, failed: int) -> str:
+    total = passed + failed or 1
+    import math
+
+    r, c = 52, 2 * math.pi * 52
+    pass_len = c * passed / total
+    return (
+        '<svg viewBox="0 0 140 140" width="140" height="140">'
+        f'<circle cx="70" cy="70" r="{r}" fill="none" stroke="#e74c3c" stroke-width="22"/>'
+        f'<circle cx="70" cy="70" r="{r}" fill="none" stroke="#27ae60" stroke-width="22" '
+        f'stroke-dasharray="{pass_len:.1f} {c:.1f}" transform="rotate(-90 70 70)"/>'
+        f'<text x="70" y="76" text-anchor="middle" class="donut">{100 * passed / total:.1f}%</text></svg>'
+    )
+
+
+_CSS = """
+body{font-family:"Noto Sans CJK SC","Source Han Sans SC","Microsoft YaHei","PingFang SC",sans-serif;margin:0;color:#222;background:#f4f5f7}
+header{background:#9b1c1c;color:#fff;padding:22px 36px}header h1{margin:0;font-size:24px;letter-spacing:1px}
+header p{margin:6px 0 0;opacity:.9;font-size:14px}main{padding:20px 36px;max-width:1280px}
+.cards{display:flex;gap:16px;flex-wrap:wrap}.card{background:#fff;border-radius:8px;padding:16px 22px;box-shadow:0 1px 3px rgba(0,0,0,.08);min-width:150px}
+.card .n{font-size:30px;font-weight:700}.card .l{color:#666;font-size:13px}.ok{color:#1e8449}.bad{color:#c0392b}
+section{background:#fff;border-radius:8px;padding:18px 22px;margin:18px 0;box-shadow:0 1px 3px rgba(0,0,0,.08)}
+h2{font-size:19px;margin:0 0 12px}h3{font-size:16px;margin:16px 0 8px}table{border-collapse:collapse;width:100%;font-size:13px}
+th,td{border-bottom:1px solid #e5e5e5;padding:6px 8px;text-align:left;vertical-align:top}th{background:#fafafa;color:#555;font-weight:600}
+.badge{display:inline-block;padding:2px 10px;border-radius:12px;font-size:13px;color:#fff}.badge.pass{background:#27ae60}.badge.fail{background:#c0392b}
+.sev-error{color:#c0392b;font-weight:600}.sev-warning{color:#b9770e}.sev-info{color:#2471a3}.muted{color:#888}
+.chart text{font-size:13px;fill:#333}.donut{font-size:20px;font-weight:700;fill:#222}.flex{display:flex;gap:30px;align-items:center;flex-wrap:wrap}
+code{background:#f2f2f2;padding:1px 4px;border-radius:3px}td.snip{max-width:340px;word-break:break-all}a{color:#1f4e9c}
+details summary{cursor:pointer;color:#1f4e9c;margin:6px 0}footer{color:#888;font-size:12px;padding:10px 36px 30px}
+"""
+
+
+def _evidence_html(evidence: list) -> str:
+    parts = []
+    for ev in evidence[:20]:
+        if isinstance(ev, dict):
+            text = "，".join(f"{k}: {v}" for k, v in ev.items() if k != "url" and v not in (None, ""))
+            url = ev.get("url")
+            link = f' <a href="{html.escape(url)}">{html.escape(url)}</a>' if url else ""
+            parts.append(f"<li>{html.escape(text)}{link}</li>")
+        else:
+            parts.append(f"<li>{html.escape(str(ev))}</li>")
+    more = f"<li class='muted'>另有 {len(evidence) - 20} 条</li>" if len(evidence) > 20 else ""
+    return f"<ul>{''.join(parts)}{more}</ul>" if parts else ""
+
+
+def write_html(out: Path, summary: dict) -> Path:
+    names = {c.code: c.name for c in all_checks()}
+    per_site: dict[str, list[dict]] = defaultdict(list)
+    overflow: Counter = Counter()
+    by_family: Counter = Counter()
+    by_code: Counter = Counter()
+    for row in iter_findings(out):
+        by_family[_FAMILY.get(row["code"][:3], row["code"][:3])] += 1
+        by_code[f"{row['code']} {names.get(row['code'], row.get('name', ''))}"] += 1
+        if len(per_site[row["site"]]) < HTML_FINDINGS_PER_SITE:
+            per_site[row["site"]].append(row)
+        else:
+            overflow[row["site"]] += 1
+    totals = summary["totals"]
+    veto_fail: Counter = Counter()
+    for site in summary["sites"]:
+        for item in site["veto_items"]:
+            if item["failed"]:
+                veto_fail[item["item"]] += 1
+    h = html.escape
+    parts = [
+        "<!DOCTYPE html><html lang='zh-CN'><head><meta charset='utf-8'>",
+        "<meta name='viewport' content='width=device-width, initial-scale=1'>",
+        f"<title>政府网站内容检查报告（截至{h(summary['as_of'])}）</title><style>{_CSS}</style></head><body>",
+        "<header><h1>政府网站内容检查报告</h1>",
+        f"<p>检查基准日：{h(summary['as_of'])}　检查对象：{h(summary['target'])}　生成时间：{h(summary['generated'])}"
+        f"　页面 {summary['pages']} 个，用时 {summary['seconds']} 秒</p></header><main>",
+        "<div class='cards'>",
+        f"<div class='card'><div class='n'>{totals['sites']}</div><div class='l'>检查站点</div></div>",
+        f"<div class='card'><div class='n ok'>{totals['passed']}</div><div class='l'>合格</div></div>",
+        f"<div class='card'><div class='n bad'>{totals['failed']}</div><div class='l'>不合格</div></div>",
+        f"<div class='card'><div class='n'>{totals['pass_rate'] if totals['pass_rate'] is not None else '-'}%</div>"
+        "<div class='l'>总体合格率</div></div>",
+        f"<div class='card'><div class='n'>{sum(by_code.values())}</div><div class='l'>发现问题</div></div></div>",
+        "<section><h2>总体情况</h2><div class='flex'>",
+        f"<div>{_donut(totals['passed'], totals['failed'])}<div class='muted' style='text-align:center'>合格率</div></div>",
+        f"<div><h3>问题类型分布</h3>{_bar_chart(by_family.most_common(), '#2e86c1')}</div></div>",
+        f"<h3>未通过的单项否决项（站点数）</h3>{_bar_chart(veto_fail.most_common())}",
+        f"<h3>问题数量（按规则）</h3>{_bar_chart(by_code.most_common(15), '#7d3c98')}</section>",
+        "<section><h2>站点结论</h2><table><tr><th>站点</th><th>结论</th><th>页面</th><th>问题</th><th>未通过项</th></tr>",
+    ]
+    for site in summary["sites"]:
+        cls = "pass" if site["passed"] else "fail"
+        failed = "；".join(f"{i['item']}" for i in site["veto_items"] if i["failed"]) or "—"
+        parts.append(
+            f"<tr><td><a href='#site-{h(site['site'])}'>{h(site['site'])}</a></td>"
+            f"<td><span class='badge {cls}'>{h(site['verdict'])}</span></td><td>{site['pages']}</td>"
+            f"<td>{site['findings']}</td><td>{h(failed)}</td></tr>"
+        )
+    parts.append("</table></section>")
+    for site in summary["sites"]:
+        cls = "pass" if site["passed"] else "fail"
+        parts.append(
+            f"<section id='site-{h(site['site'])}'><h2>{h(site['site'])} <span class='badge {cls}'>{h(site['verdict'])}</span></h2>"
+            f"<p class='muted'>页面 {site['pages']} 个（无法检查 {site['failed_pages']} 个）</p>"
+            "<h3>单项否决指标</h3><table><tr><th>指标</th><th>结论</th><th>数量 / 阈值</th><th>依据</th><th>证据</th></tr>"
+        )
+        for item in site["veto_items"]:
+            verdict = "<span class='bad'>未通过</span>" if item["failed"] else "<span class='ok'>通过</span>"
+            threshold = item.get("threshold")
+            parts.append(
+                f"<tr><td>{h(item['item'])}</td><td>{verdict}</td><td>{item.get('count', '')} / {h(str(threshold))}</td>"
+                f"<td>{h(item.get('rule_source', ''))}</td><td>{_evidence_html(item.get('evidence') or [])}</td></tr>"
+            )
+        parts.append("</table>")
+        rows = per_site.get(site["site"], [])
+        parts.append(f"<h3>问题清单（{site['findings']} 条）</h3>")
+        if rows:
+            parts.append("<details open><summary>展开 / 收起</summary><table><tr><th>规则</th><th>程度</th><th>问题</th>"
+                         "<th>网址 / 位置</th><th>原文</th><th>建议</th><th>依据</th></tr>")
+            for r in rows:
+                where = r.get("url") or r.get("source") or ""
+                link = f"<a href='{h(where)}'>{h(where)}</a>" if where.startswith("http") else h(where)
+                loc = f"{link}<br><span class='muted'>{h(r.get('scope') or '')}" + (
+                    f" 行{r['line']}" if r.get("line") else "") + "</span>"
+                parts.append(
+                    f"<tr><td><code>{h(r['code'])}</code></td><td class='sev-{h(r['severity'])}'>"
+                    f"{_SEVERITY_CN.get(r['severity'], r['severity'])}</td><td>{h(r['message'])}</td><td class='snip'>{loc}</td>"
+                    f"<td class='snip'>{h(r.get('match') or '')}</td><td>{h(_cell(r, 'suggestions'))}</td>"
+                    f"<td>{h(r.get('rule_source') or '')}</td></tr>"
+                )
+            parts.append("</table></details>")
+            if overflow[site["site"]]:
+                parts.append(f"<p class='muted'>另有 {overflow[site['site']]} 条未在此列出，见 findings.csv / findings.xlsx。</p>")
+        else:
+            parts.append("<p class='muted'>未发现问题。</p>")
+        parts.append("</section>")
+    parts.append("</main><footer>由 qualitycheck 生成。单项否决依据：国办秘函〔2019〕19号《政府网站与政务新媒体检查指标》；"
+                 "栏目更新周期与阈值见 qualitycheck/defaults.toml。完整问题清单：findings.csv、findings.xlsx、findings.jsonl。</footer></body></html>")
+    path = out / "report.html"
+    path.write_text("".join(parts), encoding="utf-8")
+    return path
+
+
+def write_reports(out: Path, summary: dict) -> dict[str, Path]:
+    return {"html": write_html(out, summary), "csv": write_csv(out), "xlsx": write_xlsx(out, summary)}

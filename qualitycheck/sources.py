@@ -1,0 +1,131 @@
+"""Where site pages come from: a folder of saved HTML, or WARC files from a crawl.
+
+Each page is a PageSource: the bytes, the URL when known, the site it belongs
+to, and where it was read from (for reports). Pages are yielded one at a time
+so a 10,000-page crawl never sits in memory.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterator
+from urllib.parse import urlsplit
+
+from .errors import InputError
+
+HTML_SUFFIXES = {".html", ".htm", ".shtml", ".xhtml", ".jsp", ".asp", ".aspx", ".php", ".do", ""}
+_HOSTLIKE = re.compile(r"^(?:[a-z0-9-]+\.)+[a-z]{2,}(?::\d+)?$", re.I)
+_CANONICAL = re.compile(
+    rb"""<(?:link[^>]+rel=["']canonical["'][^>]+href|meta[^>]+property=["']og:url["'][^>]+content)=["'](https?://[^"']+)""",
+    re.I,
+)
+
+
+@dataclass
+class PageSource:
+    data: bytes
+    url: str | None
+    site: str
+    origin: str  # file path, or "file.warc.gz#offset"
+    status: int | None = None  # HTTP status when the page came from a crawl
+    error: str | None = None  # set when the page could not be read at all
+
+
+def site_of(url: str | None) -> str | None:
+    if not url:
+        return None
+    host = urlsplit(url).hostname
+    return host.lower() if host else None
+
+
+def _url_for_file(path: Path, root: Path, data: bytes) -> str | None:
+    """A saved page's URL: from a host-named folder (wget -r layout) or a canonical link."""
+    rel = path.relative_to(root)
+    parts = rel.parts
+    if root.name and _HOSTLIKE.match(root.name):
+        return f"http://{root.name}/" + "/".join(parts)
+    if len(parts) > 1 and _HOSTLIKE.match(parts[0]):
+        return f"http://{parts[0]}/" + "/".join(parts[1:])
+    m = _CANONICAL.search(data[:20000])
+    if m:
+        return m.group(1).decode("ascii", errors="ignore")
+    return None
+
+
+def _site_for_file(path: Path, root: Path, url: str | None) -> str:
+    host = site_of(url)
+    if host:
+        return host
+    rel = path.relative_to(root)
+    # Without a URL, the top-level folder under the root is the site.
+    return rel.parts[0] if len(rel.parts) > 1 else (root.name or "site")
+
+
+def iter_folder(root: Path, max_bytes: int) -> Iterator[PageSource]:
+    files = sorted(p for p in root.rglob("*") if p.is_file() and p.suffix.lower() in HTML_SUFFIXES
+                   and not p.name.startswith("."))
+    for path in files:
+        try:
+            size = path.stat().st_size
+            if size > max_bytes:
+                yield PageSource(b"", None, _site_for_file(path, root, None), str(path),
+                                 error=f"page is {size / 1048576:.1f} MB, over the {max_bytes / 1048576:.0f} MB limit")
+                continue
+            data = path.read_bytes()
+        except OSError as exc:
+            yield PageSource(b"", None, _site_for_file(path, root, None), str(path), error=f"cannot read: {exc.strerror}")
+            continue
+        url = _url_for_file(path, root, data)
+        yield PageSource(data, url, _site_for_file(path, root, url), str(path))
+
+
+def iter_warc(path: Path, max_bytes: int) -> Iterator[PageSource]:
+    """Response records of a WARC (gzipped or not); non-HTML payloads are skipped."""
+    from warcio.archiveiterator import ArchiveIterator
+    from warcio.exceptions import ArchiveLoadFailed
+
+    try:
+        with path.open("rb") as fh:
+            iterator = ArchiveIterator(fh)
+            for record in iterator:
+                if record.rec_type != "response":
+                    continue
+                url = record.rec_headers.get_header("WARC-Target-URI")
+                status = None
+                ctype = ""
+                if record.http_headers is not None:
+                    try:
+                        status = int(record.http_headers.get_statuscode())
+                    except (TypeError, ValueError):
+                        status = None
+                    ctype = (record.http_headers.get_header("Content-Type") or "").lower()
+                if ctype and "html" not in ctype and "text/plain" not in ctype:
+                    continue
+                origin = f"{path}#{iterator.get_record_offset()}"
+                body = record.content_stream().read(max_bytes + 1)
+                site = site_of(url) or path.stem
+                if len(body) > max_bytes:
+                    yield PageSource(b"", url, site, origin, status, error="page over the size limit")
+                    continue
+                yield PageSource(body, url, site, origin, status)
+    except ArchiveLoadFailed as exc:
+        raise InputError(f"{path}: not a readable WARC file ({exc})") from None
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read WARC: {exc}") from None
+
+
+def iter_pages(target: str | Path, max_bytes: int) -> Iterator[PageSource]:
+    """Pages from a folder, a WARC file, or a single HTML file."""
+    p = Path(target)
+    if not p.exists():
+        raise InputError(f"{target}: no such file or folder")
+    if p.is_dir():
+        yield from iter_folder(p, max_bytes)
+    elif p.name.endswith((".warc", ".warc.gz", ".arc.gz")):
+        yield from iter_warc(p, max_bytes)
+    else:
+        data = p.read_bytes()
+        url = _url_for_file(p, p.parent, data)
+        yield PageSource(data, url, site_of(url) or p.parent.name or "site", str(p))
