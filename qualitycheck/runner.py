@@ -155,8 +155,100 @@ class SiteState:
     identity: Any
     pages: int = 0
     failed_pages: int = 0
+    dead_links: int = 0
     findings_by_code: dict[str, int] = field(default_factory=dict)
     kinds: dict[str, int] = field(default_factory=dict)
+
+
+def dead_link_finding(url: str, problem: str, referer: str | None) -> Finding:
+    """QC601: a link the crawl could not follow (HTTP 404/5xx, DNS or connection failure)."""
+    where = f"，链接所在页面：{referer}" if referer else ""
+    return Finding(
+        code="QC601", name="links.dead-link", severity="warning",
+        message=f"死链：{url} 无法访问（{problem}）{where}。", url=referer or url, source=referer or url,
+        scope="link", match=url, rule_id="QC601",
+        rule_source="国办发〔2015〕15号 普查评分表·可用性（首页及其他页面链接不可用）；国办秘函〔2019〕19号 检查指标",
+        evidence={"dead_url": url, "problem": problem, "linked_from": referer},
+    )
+
+
+class SiteCollector:
+    """Accumulates page results per site, streams findings to a sink, and judges each site at the end.
+
+    Used by lint-site and by the Scrapy extension, so a crawl and a later
+    lint-site run of its WARC produce the same findings.
+    """
+
+    def __init__(self, config: Config, as_of: date, sink):
+        from .checks.identity import IdentityAccumulator
+
+        try:
+            from .site import SiteAccumulator
+        except ImportError:  # page-only runs before the site model exists
+            SiteAccumulator = None  # type: ignore[assignment]
+        self._site_cls = SiteAccumulator
+        self._identity_cls = IdentityAccumulator
+        self.config = config
+        self.as_of = as_of
+        self.sink = sink
+        self.sites: dict[str, SiteState] = {}
+        self.pages = 0
+
+    def _state(self, site: str) -> SiteState:
+        state = self.sites.get(site)
+        if state is None:
+            state = self.sites[site] = SiteState(
+                site,
+                self._site_cls(site, self.config) if self._site_cls else None,
+                self._identity_cls(site, self.config),
+            )
+        return state
+
+    def add(self, res: PageResult) -> None:
+        self.pages += 1
+        state = self._state(res.site)
+        state.pages += 1
+        state.kinds[res.kind] = state.kinds.get(res.kind, 0) + 1
+        if res.error:
+            state.failed_pages += 1
+        if res.facts is not None and state.accumulator is not None:
+            state.accumulator.add(res.facts)
+        if res.marks is not None:
+            state.identity.add(res.url or res.origin, res.kind, res.marks)
+        self._write(res.site, res.findings, state)
+
+    def add_dead_link(self, site: str, url: str, problem: str, referer: str | None) -> None:
+        if not self.config.is_selected("QC601"):
+            return
+        state = self._state(site)
+        state.dead_links += 1
+        self._write(site, [dead_link_finding(url, problem, referer)], state)
+
+    def _write(self, site: str, findings: list[Finding], state: SiteState) -> None:
+        for f in findings:
+            state.findings_by_code[f.code] = state.findings_by_code.get(f.code, 0) + 1
+            row = {"site": site, **f.to_dict()}
+            self.sink.write(json.dumps(row, ensure_ascii=False, default=str) + "\n")
+
+    def finish(self) -> dict[str, list[dict]]:
+        """Run the site checks, write their findings, and return each site's verdict items."""
+        verdicts: dict[str, list[dict]] = {}
+        for name in sorted(self.sites):
+            state = self.sites[name]
+            found: list[Finding] = []
+            items: list[dict] = []
+            if state.accumulator is not None:
+                found.extend(state.accumulator.findings(self.as_of))
+                items.extend(state.accumulator.verdict(self.as_of))
+            found.extend(state.identity.findings())
+            items.extend(state.identity.verdict_items())
+            items.append(_serious_item(state))
+            self._write(name, [f for f in finalize(found) if self.config.is_selected(f.code)], state)
+            verdicts[name] = items
+        return verdicts
+
+    def summary(self, verdicts: dict[str, list[dict]], elapsed: float, target) -> dict:
+        return _summary(self.sites, verdicts, self.as_of, self.pages, elapsed, target)
 
 
 def _results(sources: Iterable[PageSource], cfg: Config, as_of: date, jobs: int, warm: bool) -> Iterator[PageResult]:
@@ -173,6 +265,15 @@ def _results(sources: Iterable[PageSource], cfg: Config, as_of: date, jobs: int,
         yield from pool.imap(process_page, sources, chunksize=4)
 
 
+def write_site_reports(out: Path, collector: SiteCollector, verdicts: dict, elapsed: float, target) -> dict:
+    from .report.site import write_reports
+
+    summary = collector.summary(verdicts, elapsed, target)
+    (out / "summary.json").write_text(json.dumps(summary, ensure_ascii=False, indent=2, default=str), encoding="utf-8")
+    write_reports(out, summary)
+    return summary
+
+
 def lint_site(
     target: str | Path,
     out_dir: str | Path,
@@ -184,78 +285,37 @@ def lint_site(
     warm: bool = True,
 ) -> dict:
     """Check every page of one or more sites and write the reports. Returns the summary."""
-    from .checks.identity import IdentityAccumulator
-    from .report.site import write_reports
-
     cfg = config or Config.default()
     as_of = as_of or cfg.as_of
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     max_bytes = int(cfg["limits"]["max_file_mb"] * 1024 * 1024)
-    try:
-        from .site import SiteAccumulator
-    except ImportError:
-        SiteAccumulator = None  # type: ignore[assignment]
-
-    sites: dict[str, SiteState] = {}
     started = time.perf_counter()
-    n_pages = 0
     bar = None
     if progress:
         from tqdm import tqdm
 
         bar = tqdm(unit="页", desc="lint-site", dynamic_ncols=True, mininterval=0.5)
-    findings_path = out / "findings.jsonl"
-    with findings_path.open("w", encoding="utf-8") as sink:
-        for res in _results(iter_pages(target, max_bytes), cfg, as_of, jobs, warm):
-            n_pages += 1
-            state = sites.get(res.site)
-            if state is None:
-                state = sites[res.site] = SiteState(
-                    res.site,
-                    SiteAccumulator(res.site, cfg) if SiteAccumulator else None,
-                    IdentityAccumulator(res.site, cfg),
-                )
-            state.pages += 1
-            state.kinds[res.kind] = state.kinds.get(res.kind, 0) + 1
-            if res.error:
-                state.failed_pages += 1
-            if res.facts is not None and state.accumulator is not None:
-                state.accumulator.add(res.facts)
-            if res.marks is not None:
-                state.identity.add(res.url or res.origin, res.kind, res.marks)
-            _write_findings(sink, res.site, res.findings, state)
+    pages = iter_pages(target, max_bytes)
+    with (out / "findings.jsonl").open("w", encoding="utf-8") as sink:
+        collector = SiteCollector(cfg, as_of, sink)
+
+        def checkable() -> Iterator[PageSource]:
+            # Error responses and failed fetches recorded by a crawl are dead links, not pages.
+            for src in pages:
+                if src.status is not None and (src.status >= 400 or src.status == 0):
+                    collector.add_dead_link(src.site, src.url or src.origin, src.fetch_problem, src.referer)
+                    continue
+                yield src
+
+        for res in _results(checkable(), cfg, as_of, jobs, warm):
+            collector.add(res)
             if bar is not None:
                 bar.update(1)
-        site_findings: dict[str, list[Finding]] = {}
-        verdicts: dict[str, list[dict]] = {}
-        for name, state in sites.items():
-            found: list[Finding] = []
-            items: list[dict] = []
-            if state.accumulator is not None:
-                found.extend(state.accumulator.findings(as_of))
-                items.extend(state.accumulator.verdict(as_of))
-            found.extend(state.identity.findings())
-            items.extend(state.identity.verdict_items())
-            items.append(_serious_item(state))
-            found = [f for f in finalize(found) if cfg.is_selected(f.code)]
-            _write_findings(sink, name, found, state)
-            site_findings[name] = found
-            verdicts[name] = items
+        verdicts = collector.finish()
     if bar is not None:
         bar.close()
-    elapsed = time.perf_counter() - started
-    summary = _summary(sites, verdicts, as_of, n_pages, elapsed, target)
-    (out / "summary.json").write_text(json.dumps(summary, ensure_ascii=False, indent=2, default=str), encoding="utf-8")
-    write_reports(out, summary)
-    return summary
-
-
-def _write_findings(sink, site: str, findings: list[Finding], state: SiteState) -> None:
-    for f in findings:
-        state.findings_by_code[f.code] = state.findings_by_code.get(f.code, 0) + 1
-        row = {"site": site, **f.to_dict()}
-        sink.write(json.dumps(row, ensure_ascii=False, default=str) + "\n")
+    return write_site_reports(out, collector, verdicts, time.perf_counter() - started, target)
 
 
 _SERIOUS_CODES = ("QC501", "QC502", "QC503", "QC504")
@@ -288,6 +348,7 @@ def _summary(sites: dict[str, SiteState], verdicts: dict[str, list[dict]], as_of
             "passed": not failed,
             "pages": state.pages,
             "failed_pages": state.failed_pages,
+            "dead_links": state.dead_links,
             "page_kinds": state.kinds,
             "veto_items": items,
             "findings_by_code": dict(sorted(state.findings_by_code.items())),

@@ -29,8 +29,16 @@ class PageSource:
     url: str | None
     site: str
     origin: str  # file path, or "file.warc.gz#offset"
-    status: int | None = None  # HTTP status when the page came from a crawl
+    status: int | None = None  # HTTP status when the page came from a crawl; 0 = the fetch failed
     error: str | None = None  # set when the page could not be read at all
+    referer: str | None = None  # the page that linked here, when the crawl recorded it
+    fetch_error: str | None = None  # DNS or connection failure recorded by the crawl
+
+    @property
+    def fetch_problem(self) -> str:
+        if self.fetch_error:
+            return self.fetch_error
+        return f"HTTP {self.status}" if self.status else "无法获取"
 
 
 def site_of(url: str | None) -> str | None:
@@ -81,18 +89,42 @@ def iter_folder(root: Path, max_bytes: int) -> Iterator[PageSource]:
         yield PageSource(data, url, _site_for_file(path, root, url), str(path))
 
 
+FETCH_ERROR_TYPE = "application/vnd.qualitycheck.fetch-error+json"
+
+
 def iter_warc(path: Path, max_bytes: int) -> Iterator[PageSource]:
-    """Response records of a WARC (gzipped or not); non-HTML payloads are skipped."""
+    """Response records of a WARC (gzipped or not), with the referer from the paired request record.
+
+    Non-HTML payloads are skipped. Failed fetches that `qualitycheck crawl`
+    records as metadata records come out with status 0 and the error.
+    """
+    import json
+
     from warcio.archiveiterator import ArchiveIterator
     from warcio.exceptions import ArchiveLoadFailed
 
+    referers: dict[str, str | None] = {}
     try:
         with path.open("rb") as fh:
             iterator = ArchiveIterator(fh)
             for record in iterator:
+                url = record.rec_headers.get_header("WARC-Target-URI")
+                if record.rec_type == "request":
+                    if record.http_headers is not None and url:
+                        if len(referers) > 10000:
+                            referers.clear()  # pairs are adjacent; this only bounds memory
+                        referers[url] = record.http_headers.get_header("Referer")
+                    continue
+                if record.rec_type == "metadata" and record.rec_headers.get_header("Content-Type") == FETCH_ERROR_TYPE:
+                    try:
+                        info = json.loads(record.content_stream().read(100000) or b"{}")
+                    except ValueError:
+                        continue
+                    yield PageSource(b"", url, site_of(url) or path.stem, f"{path}#{iterator.get_record_offset()}",
+                                     status=0, referer=info.get("referer"), fetch_error=info.get("error"))
+                    continue
                 if record.rec_type != "response":
                     continue
-                url = record.rec_headers.get_header("WARC-Target-URI")
                 status = None
                 ctype = ""
                 if record.http_headers is not None:
@@ -101,15 +133,19 @@ def iter_warc(path: Path, max_bytes: int) -> Iterator[PageSource]:
                     except (TypeError, ValueError):
                         status = None
                     ctype = (record.http_headers.get_header("Content-Type") or "").lower()
+                origin = f"{path}#{iterator.get_record_offset()}"
+                site = site_of(url) or path.stem
+                referer = referers.pop(url, None) if url else None
+                if status is not None and status >= 400:
+                    yield PageSource(b"", url, site, origin, status, referer=referer)
+                    continue
                 if ctype and "html" not in ctype and "text/plain" not in ctype:
                     continue
-                origin = f"{path}#{iterator.get_record_offset()}"
                 body = record.content_stream().read(max_bytes + 1)
-                site = site_of(url) or path.stem
                 if len(body) > max_bytes:
-                    yield PageSource(b"", url, site, origin, status, error="page over the size limit")
+                    yield PageSource(b"", url, site, origin, status, error="page over the size limit", referer=referer)
                     continue
-                yield PageSource(body, url, site, origin, status)
+                yield PageSource(body, url, site, origin, status, referer=referer)
     except ArchiveLoadFailed as exc:
         raise InputError(f"{path}: not a readable WARC file ({exc})") from None
     except OSError as exc:
