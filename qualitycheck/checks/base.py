@@ -62,7 +62,10 @@ class Check:
 
     @property
     def summary(self) -> str:
-        return self.description.splitlines()[0] if self.description else self.name
+        """The docstring's first paragraph on one line."""
+        if not self.description:
+            return self.name
+        return " ".join(self.description.split("\n\n")[0].split())
 
     def run(self, ctx: Context) -> Iterable[Finding]:  # pragma: no cover - abstract
         raise NotImplementedError

@@ -25,9 +25,9 @@ def register(cls: type[Check]) -> type[Check]:
 
 def _import_builtin_modules() -> None:
     # Importing a module registers its checks.
-    from . import typos  # noqa: F401
+    from . import meta, typos  # noqa: F401
 
-    for name in ("columns", "identity", "links", "interaction", "site"):
+    for name in ("columns", "identity", "links", "interaction"):
         try:
             __import__(f"{__package__}.{name}")
         except ModuleNotFoundError as exc:
