@@ -247,6 +247,38 @@ def lint_site_command(target, as_of, out_dir, jobs, no_lm, select, ignore, progr
 
 
 @main.command()
+@click.argument("start_url")
+@click.option("--max-pages", type=click.IntRange(1, 1000000), default=200, show_default=True, help="Stop after this many pages.")
+@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False), help="Folder for the reports and the WARC.")
+@click.option("--as-of", callback=_parse_date, help="Reference date for staleness, YYYY-MM-DD.")
+@click.option("--delay", type=float, default=0.5, show_default=True, help="Seconds between requests to the site.")
+@click.option("--concurrency", type=click.IntRange(1, 16), default=2, show_default=True, help="Requests at a time per domain.")
+@click.option("--ignore-robots", is_flag=True, help="Do not obey robots.txt (only for your own sites).")
+@click.option("--no-lm", is_flag=True, help="Do not run the language-model typo engine (QC103).")
+@click.option("--verbose", is_flag=True, help="Show Scrapy's log.")
+@_config_option
+def crawl(start_url, max_pages, out_dir, as_of, delay, concurrency, ignore_robots, no_lm, verbose, config_path):
+    """Crawl a site with Scrapy, check its pages as they arrive, and write the lint-site report plus a WARC."""
+    from urllib.parse import urlsplit
+
+    from .integrations.crawl import crawl as run_crawl
+
+    if urlsplit(start_url).scheme not in ("http", "https"):
+        raise click.BadParameter("START_URL must be an http(s) URL", param_hint="START_URL")
+    _load_config(config_path)  # fail early on a bad configuration
+    summary = run_crawl(start_url, out_dir, max_pages=max_pages, as_of=as_of.isoformat() if as_of else None,
+                        config_path=config_path, delay=delay, concurrency=concurrency,
+                        obey_robots=not ignore_robots, language_model=not no_lm,
+                        log_level="INFO" if verbose else "WARNING")
+    if summary is None:
+        _fail("the crawl produced no report (nothing fetched?)")
+    for site in summary["sites"]:
+        click.echo(f"{site['site']}: {site['verdict']}（页面 {site['pages']}，问题 {site['findings']}，死链 {site.get('dead_links', 0)}）")
+    click.echo(f"报告：{Path(out_dir) / 'report.html'}　抓取存档：{Path(out_dir) / 'crawl.warc.gz'}")
+    sys.exit(EXIT_FINDINGS if summary["totals"]["failed"] else EXIT_CLEAN)
+
+
+@main.command()
 @click.argument("page", type=click.Path(exists=True, dir_okay=False))
 @click.option("--url", default=None, help="The page's URL (resolves links, names the site).")
 @click.option("--as-of", callback=_parse_date, help="Reference date, YYYY-MM-DD (default: today).")

@@ -139,7 +139,7 @@ def iter_warc(path: Path, max_bytes: int) -> Iterator[PageSource]:
                 if status is not None and status >= 400:
                     yield PageSource(b"", url, site, origin, status, referer=referer)
                     continue
-                if ctype and "html" not in ctype and "text/plain" not in ctype:
+                if ctype and "html" not in ctype:
                     continue
                 body = record.content_stream().read(max_bytes + 1)
                 if len(body) > max_bytes:
