@@ -396,6 +396,8 @@ class _Handler(BaseHTTPRequestHandler):
     def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
         """Protocol errors raised by http.server itself (bad request line, huge headers): JSON too."""
         self.close_connection = True
+        if self.request_version == "HTTP/0.9":  # an unparsable request line: answer with a status line anyway
+            self.request_version = "HTTP/1.0"
         try:
             short = self.responses[code][0]
         except KeyError:
@@ -562,7 +564,8 @@ class _Handler(BaseHTTPRequestHandler):
         if not srv.ready:
             raise ApiError(503, "warming", "模型加载中，请稍候 / Models are still loading", {"Retry-After": "2"})
         body = self._read_body()
-        ctype = self.headers.get_content_type()
+        # No Content-Type at all: the bytes decide (text, HTML or .docx), as for octet-stream.
+        ctype = self.headers.get_content_type() if self.headers.get("Content-Type") else "application/octet-stream"
         query = {k: v[-1] for k, v in parse_qs(urlsplit(self.path).query).items()}
         fields: dict[str, Any] = {}
         doc: Document | None = None
@@ -579,6 +582,23 @@ class _Handler(BaseHTTPRequestHandler):
                     doc = document_from_bytes(html.encode("utf-8"), "<html>", kind="html", url=url)
                 else:
                     doc = _text_document(text or "", url)
+            elif ctype == "application/x-www-form-urlencoded":
+                try:
+                    form = parse_qs(body.decode("utf-8"), keep_blank_values=True, strict_parsing=bool(body.strip()))
+                except (UnicodeDecodeError, ValueError):
+                    form = {}
+                for name in ("url", "published", "as_of", "select", "ignore", "text", "html"):
+                    if name in form:
+                        fields[name] = form[name] if name in ("select", "ignore") else form[name][-1]
+                url = fields.get("url") or None
+                if fields.get("html"):
+                    doc = document_from_bytes(fields["html"].encode("utf-8"), "<html>", kind="html", url=url)
+                elif fields.get("text") is not None:
+                    doc = _text_document(fields["text"], url)
+                else:
+                    raise ApiError(400, "missing_text",
+                                   "表单缺少 text 字段；直接提交正文请设置 Content-Type: text/plain / The form has no "
+                                   "'text' field; to send the article itself use Content-Type: text/plain")
             elif ctype == "multipart/form-data":
                 parts = parse_multipart(body, self.headers.get("Content-Type", ""))
                 for name in ("url", "published", "as_of", "select", "ignore", "text", "html"):
@@ -617,8 +637,8 @@ class _Handler(BaseHTTPRequestHandler):
                                               kind=kind, url=url)
             else:
                 raise ApiError(415, "unsupported_media_type",
-                               f"不支持的内容类型 {ctype}；请用 application/json、multipart/form-data、text/plain 或 "
-                               f"text/html / Unsupported Content-Type {ctype}")
+                               f"不支持的内容类型 {ctype}；请用 application/json、multipart/form-data、text/plain、"
+                               f"text/html 或 .docx / Unsupported Content-Type {ctype}")
         except QualityCheckError as exc:
             raise ApiError(400, "bad_input", f"无法读取输入：{exc} / Cannot read the input: {exc}") from None
         for name in ("url", "published", "as_of"):

@@ -1,0 +1,512 @@
+"""The HTTP service against 127.0.0.1 only: good requests, bad requests, the accept list."""
+
+from __future__ import annotations
+
+import http.client
+import io
+import json
+import os
+import socket
+import subprocess
+import sys
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+
+from qualitycheck.config import Config
+from qualitycheck.integrations.server import make_server, serve_command
+
+ARTICLE = "我们的的工作截止2024年底已完成。请登陆网站查看。"
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    accept = tmp_path_factory.mktemp("accept") / "accept.txt"
+    srv = make_server("127.0.0.1", 0, Config.default(), accept, quiet=True)
+    thread = threading.Thread(target=srv.serve_forever, daemon=True)
+    thread.start()
+    yield srv
+    srv.shutdown()
+    srv.server_close()
+
+
+@pytest.fixture
+def fresh_server(tmp_path):
+    """A server of its own (models are already warm in this process), for tests that change state."""
+    servers = []
+
+    def start(**kwargs):
+        kwargs.setdefault("accept_file", tmp_path / "accept.txt")
+        kwargs.setdefault("config", Config.default())
+        srv = make_server("127.0.0.1", 0, quiet=True, **kwargs)
+        threading.Thread(target=srv.serve_forever, daemon=True).start()
+        servers.append(srv)
+        return srv
+
+    yield start
+    for srv in servers:
+        srv.shutdown()
+        srv.server_close()
+
+
+def request(srv, method, path, body=None, headers=None, conn=None):
+    """(status, headers, parsed JSON or raw bytes)."""
+    own = conn is None
+    conn = conn or http.client.HTTPConnection("127.0.0.1", srv.server_address[1], timeout=30)
+    if isinstance(body, (dict, list)):
+        body = json.dumps(body, ensure_ascii=False).encode("utf-8")
+        headers = {"Content-Type": "application/json", **(headers or {})}
+    elif isinstance(body, str):
+        body = body.encode("utf-8")
+    conn.request(method, path, body=body, headers=headers or {})
+    resp = conn.getresponse()
+    data = resp.read()
+    if own:
+        conn.close()
+    if resp.getheader("Content-Type", "").startswith("application/json"):
+        return resp.status, resp, json.loads(data.decode("utf-8"))
+    return resp.status, resp, data
+
+
+def check_json(srv, payload):
+    status, _, data = request(srv, "POST", "/v1/check", payload)
+    assert status == 200, data
+    return data
+
+
+def multipart(fields: dict[str, str], files: dict[str, tuple[str, bytes, str]]):
+    boundary = "----qcTestBoundary7MA4YWxkTrZu0gW"
+    out = io.BytesIO()
+    for name, value in fields.items():
+        out.write(f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n'.encode())
+        out.write(value.encode("utf-8") + b"\r\n")
+    for name, (filename, data, ctype) in files.items():
+        out.write(f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; filename="{filename}"\r\n'
+                  f"Content-Type: {ctype}\r\n\r\n".encode("utf-8"))
+        out.write(data + b"\r\n")
+    out.write(f"--{boundary}--\r\n".encode())
+    return out.getvalue(), {"Content-Type": f"multipart/form-data; boundary={boundary}"}
+
+
+def codes(data) -> dict[str, list[dict]]:
+    out: dict[str, list[dict]] = {}
+    for f in data["findings"]:
+        out.setdefault(f["code"], []).append(f)
+    return out
+
+
+def assert_spans_match(data):
+    """Every span is an offset into document.text and covers the finding's match."""
+    text = data["document"]["text"]
+    for f in data["findings"]:
+        if f["span"]:
+            assert text[f["span"]["start"]:f["span"]["end"]] == f["match"], f
+
+
+def assert_error(status, data, expected_status, code=None):
+    assert status == expected_status, data
+    assert set(data) == {"error"} and data["error"]["message"], data
+    assert "Traceback" not in data["error"]["message"]
+    if code:
+        assert data["error"]["code"] == code, data
+
+
+# -- good requests -----------------------------------------------------------------------------
+
+
+def test_healthz_reports_warm_models(server):
+    status, _, data = request(server, "GET", "/healthz")
+    assert status == 200
+    assert data["status"] == "ok" and data["ready"] is True
+    assert data["models"]["dictionaries"] is True
+    assert data["models"]["segmenter"] is True
+    assert data["models"]["typo_model"] in (True, "missing") or str(data["models"]["typo_model"]).startswith("error")
+
+
+def test_check_json_text(server):
+    data = check_json(server, {"text": ARTICLE})
+    assert data["schema"] == "qualitycheck/findings@1"
+    assert data["document"] == {"kind": "text", "title": None, "published": None, "url": None, "text": ARTICLE}
+    found = codes(data)
+    repeated = found["QC102"][0]
+    assert repeated["span"] == {"start": 3, "end": 4} and repeated["match"] == "的"
+    assert repeated["severity"] == "error" and repeated["rule_source"]
+    assert [f["match"] for f in found["QC205"]] == ["截止", "登陆"]
+    assert found["QC205"][0]["suggestions"] == ["截至"]
+    assert isinstance(data["timing_ms"], (int, float)) and data["timing_ms"] >= 0
+    assert data["summary"]["findings"] == len(data["findings"])
+    assert_spans_match(data)
+
+
+def test_check_json_html_published_select(server):
+    html = ("<html><head><title>关于开展检查的通知_某市人民政府</title></head><body>"
+            "<h1>关于开展检查的通知</h1><div class='content'><p>发布时间：2019-03-01</p>"
+            "<p>请各单位登陆系统填报。国家工商行政管理总局的文件继续有效的的。</p></div></body></html>")
+    data = check_json(server, {"html": html, "url": "http://example.gov.cn/a.html", "select": ["QC2"]})
+    doc = data["document"]
+    assert doc["kind"] == "html" and doc["title"] == "关于开展检查的通知"
+    assert doc["published"] == "2019-03-01" and doc["url"] == "http://example.gov.cn/a.html"
+    found = codes(data)
+    assert set(found) <= {"QC201", "QC202", "QC203", "QC204", "QC205", "QC206"}
+    assert "QC201" in found and "QC205" in found
+    assert_spans_match(data)
+    # The same page published before the 2018 reform: the old agency name was right then.
+    older = check_json(server, {"html": html, "published": "2017-06-01", "select": "QC201"})
+    assert older["document"]["published"] == "2017-06-01"
+    assert "QC201" not in codes(older)
+
+
+def test_check_ignore_and_as_of(server):
+    data = check_json(server, {"text": ARTICLE, "ignore": ["QC102"], "as_of": "2024-06-30"})
+    assert "QC102" not in codes(data) and "QC205" in codes(data)
+
+
+def test_check_multipart_docx(server, tmp_path):
+    docx = pytest.importorskip("docx")
+    d = docx.Document()
+    d.add_paragraph("关于做好年度工作的通知", style="Title")
+    d.add_paragraph("各单位：")
+    d.add_paragraph(ARTICLE)
+    path = tmp_path / "通知.docx"
+    d.save(path)
+    body, headers = multipart({"published": "2024-12-01"},
+                              {"file": ("通知.docx", path.read_bytes(),
+                                        "application/vnd.openxmlformats-officedocument.wordprocessingml.document")})
+    status, _, data = request(server, "POST", "/v1/check", body, headers)
+    assert status == 200, data
+    assert data["document"]["kind"] == "docx"
+    assert data["document"]["title"] == "关于做好年度工作的通知"
+    assert data["document"]["published"] == "2024-12-01"
+    assert "QC102" in codes(data) and "QC205" in codes(data)
+    assert all(f["source"] == "通知.docx" for f in data["findings"])
+    assert_spans_match(data)
+
+
+def test_check_multipart_gbk_text_file_and_text_field(server):
+    body, headers = multipart({}, {"file": ("article.txt", ARTICLE.encode("gbk"), "text/plain")})
+    status, _, data = request(server, "POST", "/v1/check", body, headers)
+    assert status == 200, data
+    assert data["document"]["text"] == ARTICLE
+    body, headers = multipart({"text": ARTICLE, "select": "QC1"}, {})
+    status, _, data = request(server, "POST", "/v1/check", body, headers)
+    assert status == 200 and set(codes(data)) <= {"QC101", "QC102", "QC103"} and "QC102" in codes(data)
+
+
+def test_check_raw_bodies(server):
+    status, _, data = request(server, "POST", "/v1/check", ARTICLE.encode("utf-8"),
+                              {"Content-Type": "text/plain; charset=utf-8"})
+    assert status == 200 and data["document"]["text"] == ARTICLE
+    # GBK bytes with no charset: detected, not assumed.
+    status, _, data = request(server, "POST", "/v1/check?published=2024-01-02", ARTICLE.encode("gbk"),
+                              {"Content-Type": "text/plain"})
+    assert status == 200 and data["document"]["text"] == ARTICLE
+    assert data["document"]["published"] == "2024-01-02"
+    status, _, data = request(server, "POST", "/v1/check", ARTICLE.encode("gb18030"),
+                              {"Content-Type": "text/plain; charset=GB18030"})
+    assert status == 200 and data["document"]["text"] == ARTICLE
+    html = f"<html><body><div class='content'><p>{ARTICLE}</p></div></body></html>"
+    status, _, data = request(server, "POST", "/v1/check", html.encode("utf-8"), {"Content-Type": "text/html"})
+    assert status == 200 and data["document"]["kind"] == "html" and "QC102" in codes(data)
+
+
+def test_check_form_and_untyped_bodies(server):
+    from urllib.parse import urlencode
+
+    form = urlencode({"text": ARTICLE, "select": "QC1"}).encode()
+    status, _, data = request(server, "POST", "/v1/check", form, {"Content-Type": "application/x-www-form-urlencoded"})
+    assert status == 200 and data["document"]["text"] == ARTICLE and set(codes(data)) <= {"QC101", "QC102", "QC103"}
+    # curl --data-binary @article.txt sends the form type: a clear hint, not a crash.
+    status, _, data = request(server, "POST", "/v1/check", ARTICLE, {"Content-Type": "application/x-www-form-urlencoded"})
+    assert_error(status, data, 400, "missing_text")
+    assert "text/plain" in data["error"]["message"]
+    status, _, data = request(server, "POST", "/v1/check", ARTICLE.encode("gbk"))  # no Content-Type: sniffed
+    assert status == 200 and data["document"]["text"] == ARTICLE
+
+
+def test_offsets_count_code_points(server):
+    text = "𠮷𡈽山村我们的的工作"  # two characters outside the BMP before the finding
+    data = check_json(server, {"text": text, "select": ["QC102"]})
+    f = codes(data)["QC102"][0]
+    assert f["span"] == {"start": 7, "end": 8}
+    assert_spans_match(data)
+
+
+def test_rules_endpoint(server):
+    status, _, data = request(server, "GET", "/v1/rules")
+    assert status == 200
+    by_code = {r["code"]: r for r in data["rules"]}
+    assert {"QC101", "QC102", "QC205"} <= set(by_code)
+    assert by_code["QC102"]["severity"] == "error"
+    assert any(e["right"] == ["截至"] for e in by_code["QC205"]["entries"])
+
+
+def test_editor_page_is_self_contained(server):
+    status, resp, page = request(server, "GET", "/")
+    assert status == 200 and resp.getheader("Content-Type").startswith("text/html")
+    csp = resp.getheader("Content-Security-Policy")
+    assert "default-src 'none'" in csp and "connect-src 'self'" in csp
+    html = page.decode("utf-8")
+    assert "检查" in html and "复制全文" in html and "忽略" in html
+    lowered = html.lower()
+    for external in ('src="http', "src='http", 'href="http', "href='http", "@import", "url(http", "//cdn"):
+        assert external not in lowered
+    status, _, _ = request(server, "HEAD", "/")
+    assert status == 200
+
+
+def test_keep_alive_survives_a_bad_request(server):
+    conn = http.client.HTTPConnection("127.0.0.1", server.server_address[1], timeout=30)
+    try:
+        status, _, _ = request(server, "POST", "/v1/check", b"{not json", {"Content-Type": "application/json"}, conn)
+        assert status == 400
+        status, _, data = request(server, "POST", "/v1/check", {"text": ARTICLE}, conn=conn)
+        assert status == 200 and "QC102" in codes(data)
+        status, _, _ = request(server, "GET", "/healthz", conn=conn)
+        assert status == 200
+    finally:
+        conn.close()
+
+
+def test_concurrent_requests(server):
+    texts = [f"第{i}条：我们的的工作截止2024年底已完成。" for i in range(12)]
+
+    def one(text):
+        return check_json(server, {"text": text, "select": ["QC1", "QC2"]})
+
+    with ThreadPoolExecutor(6) as pool:
+        results = list(pool.map(one, texts))
+    for text, data in zip(texts, results):
+        assert data["document"]["text"] == text
+        assert "QC102" in codes(data) and "QC205" in codes(data)
+        assert_spans_match(data)
+
+
+# -- bad requests --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("body, code", [
+    (b"{not json", "bad_json"),
+    (b"[1, 2]", "bad_json"),
+    (b"\xff\xfe\x00junk", "bad_json"),
+    (b"", "empty"),
+    (b'{"url": "http://x.gov.cn/"}', "missing_text"),
+    (b'{"text": "   \\n  "}', "empty"),
+    (b'{"text": 42}', "bad_field"),
+    (b'{"text": "a", "html": "<p>a</p>"}', "ambiguous"),
+    ('{"text": "截止2024年", "published": "2024-13-01"}'.encode(), "bad_date"),
+    ('{"text": "截止2024年", "as_of": "yesterday"}'.encode(), "bad_date"),
+    ('{"text": "截止2024年", "select": [1, 2]}'.encode(), "bad_field"),
+])
+def test_bad_json_requests(server, body, code):
+    status, _, data = request(server, "POST", "/v1/check", body, {"Content-Type": "application/json"})
+    assert_error(status, data, 400, code)
+
+
+def test_bad_inputs_give_the_input_error(server):
+    junk = bytes(range(256)) * 40
+    status, _, data = request(server, "POST", "/v1/check", junk, {"Content-Type": "text/plain"})
+    assert_error(status, data, 400, "bad_input")
+    body, headers = multipart({}, {"file": ("scan.txt", junk, "text/plain")})
+    status, _, data = request(server, "POST", "/v1/check", body, headers)
+    assert_error(status, data, 400, "bad_input")
+    assert "scan.txt" in data["error"]["message"]
+    body, headers = multipart({}, {"file": ("broken.docx", b"PK\x03\x04" + junk, "application/octet-stream")})
+    status, _, data = request(server, "POST", "/v1/check", body, headers)
+    assert_error(status, data, 400, "bad_input")
+    assert ".docx" in data["error"]["message"]
+    body, headers = multipart({}, {"file": ("empty.txt", b"  \n ", "text/plain")})
+    status, _, data = request(server, "POST", "/v1/check", body, headers)
+    assert_error(status, data, 400, "bad_input")
+    body, headers = multipart({"published": "2024-01-01"}, {})
+    status, _, data = request(server, "POST", "/v1/check", body, headers)
+    assert_error(status, data, 400, "missing_text")
+    status, _, data = request(server, "POST", "/v1/check", b"--x\r\nno end",
+                              {"Content-Type": "multipart/form-data; boundary=x"})
+    assert_error(status, data, 400, "bad_multipart")
+    status, _, data = request(server, "POST", "/v1/check", b"abc", {"Content-Type": "multipart/form-data"})
+    assert_error(status, data, 400, "bad_multipart")
+
+
+def test_unsupported_types(server):
+    status, _, data = request(server, "POST", "/v1/check", b"\x89PNG\r\n", {"Content-Type": "image/png"})
+    assert_error(status, data, 415, "unsupported_media_type")
+    status, _, data = request(server, "POST", "/v1/check", "截止2024年", {"Content-Type": "application/xml"})
+    assert_error(status, data, 415)
+    body, headers = multipart({}, {"file": ("old.doc", b"\xd0\xcf\x11\xe0" + b"\0" * 100, "application/msword")})
+    status, _, data = request(server, "POST", "/v1/check", body, headers)
+    assert_error(status, data, 415, "unsupported_file")
+    assert ".docx" in data["error"]["message"]
+
+
+def test_size_limit(server):
+    limit = server.max_bytes
+    big = ("截止2024年底" * (limit // 10)).encode("utf-8")[: limit + 10]
+    status, _, data = request(server, "POST", "/v1/check", big, {"Content-Type": "text/plain"})
+    assert_error(status, data, 413, "too_large")
+    assert "MB" in data["error"]["message"]
+    # With Expect: 100-continue the answer comes before the body is sent.
+    with socket.create_connection(("127.0.0.1", server.server_address[1]), timeout=10) as sock:
+        sock.sendall(f"POST /v1/check HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: text/plain\r\n"
+                     f"Content-Length: {limit * 100}\r\nExpect: 100-continue\r\n\r\n".encode())
+        reply = b""
+        while chunk := sock.recv(65536):  # the server answers and closes without reading the body
+            reply += chunk
+    reply = reply.decode("utf-8", "replace")
+    assert reply.startswith("HTTP/1.1 413") and "too_large" in reply
+    # No Content-Length (chunked): 411.
+    conn = http.client.HTTPConnection("127.0.0.1", server.server_address[1], timeout=10)
+    conn.request("POST", "/v1/check", body=iter([ARTICLE.encode()]), headers={"Content-Type": "text/plain"},
+                 encode_chunked=True)
+    resp = conn.getresponse()
+    data = json.loads(resp.read())
+    conn.close()
+    assert_error(resp.status, data, 411, "length_required")
+
+
+def test_small_configurable_limit(fresh_server):
+    srv = fresh_server(max_mb=0.001)
+    status, _, data = request(srv, "POST", "/v1/check", {"text": "截止2024年" * 200})
+    assert_error(status, data, 413, "too_large")
+    status, _, data = request(srv, "POST", "/v1/check", {"text": "截止2024年"})
+    assert status == 200
+
+
+def test_wrong_method_and_unknown_path(server):
+    status, resp, data = request(server, "GET", "/v1/check")
+    assert_error(status, data, 405, "method_not_allowed")
+    assert resp.getheader("Allow") == "POST"
+    status, _, data = request(server, "DELETE", "/")
+    assert_error(status, data, 405)
+    status, _, data = request(server, "PUT", "/v1/rules", b"x", {"Content-Type": "text/plain"})
+    assert_error(status, data, 405)
+    status, _, data = request(server, "GET", "/v2/check")
+    assert_error(status, data, 404, "not_found")
+    status, _, data = request(server, "POST", "/admin", b"{}", {"Content-Type": "application/json"})
+    assert_error(status, data, 404)
+
+
+def test_protocol_garbage_gets_json_and_server_lives(server):
+    for raw in (b"NONSENSE\r\n\r\n", b"GET /" + b"a" * 70000 + b" HTTP/1.1\r\n\r\n", b"\x16\x03\x01\x02\x00\x01\x00"):
+        with socket.create_connection(("127.0.0.1", server.server_address[1]), timeout=10) as sock:
+            sock.sendall(raw)
+            sock.shutdown(socket.SHUT_WR)
+            reply = b""
+            while chunk := sock.recv(65536):
+                reply += chunk
+        if reply:
+            head, _, body = reply.partition(b"\r\n\r\n")
+            assert head.split()[1][:1] == b"4", head
+            assert json.loads(body)["error"]["message"]
+    status, _, data = request(server, "GET", "/healthz")
+    assert status == 200 and data["ready"]
+
+
+# -- the accept list --------------------------------------------------------------------------
+
+
+def test_accept_list_round_trip(fresh_server, tmp_path):
+    accept_file = tmp_path / "lists" / "accept.txt"
+    srv = fresh_server(accept_file=accept_file)
+    text = "请登陆网站查看。截止2024年底已完成。"
+    assert "QC205" in codes(check_json(srv, {"text": text}))
+    status, _, data = request(srv, "POST", "/v1/accept", {"phrase": " 登陆网站 "})
+    assert status == 200 and data == {"phrase": "登陆网站", "added": True, "accept_file": str(accept_file)}
+    status, _, data = request(srv, "POST", "/v1/accept", {"phrase": "登陆网站"})
+    assert status == 200 and data["added"] is False
+    assert accept_file.read_text(encoding="utf-8") == "登陆网站\n"
+    matches = [f["match"] for f in codes(check_json(srv, {"text": text}))["QC205"]]
+    assert matches == ["截止"]  # 登陆 is inside an accepted phrase now
+    status, _, data = request(srv, "GET", "/v1/accept")
+    assert status == 200 and "登陆网站" in data["phrases"]
+    # Hand edits to the file are picked up too.
+    with accept_file.open("a", encoding="utf-8") as fh:
+        fh.write("# a comment\n截止2024年底\n")
+    assert "QC205" not in codes(check_json(srv, {"text": text}))
+
+
+@pytest.mark.parametrize("payload", [
+    {"phrase": ""}, {"phrase": "   "}, {"phrase": "的"}, {"phrase": "两行\n文字"}, {"phrase": "长" * 51},
+    {"phrase": "#注释"}, {"phrase": 12}, {}, {"word": "登陆网站"},
+])
+def test_accept_rejects_bad_phrases(fresh_server, tmp_path, payload):
+    srv = fresh_server()
+    status, _, data = request(srv, "POST", "/v1/accept", payload)
+    assert_error(status, data, 400, "bad_phrase")
+    assert not (tmp_path / "accept.txt").exists()
+
+
+def test_accept_needs_json(fresh_server):
+    srv = fresh_server()
+    status, _, data = request(srv, "POST", "/v1/accept", "phrase=登陆网站",
+                              {"Content-Type": "application/x-www-form-urlencoded"})
+    assert_error(status, data, 415)
+
+
+def test_concurrent_accepts_write_every_phrase_once(fresh_server, tmp_path):
+    srv = fresh_server()
+    phrases = [f"地名{i:02d}号" for i in range(20)] * 2
+
+    def add(p):
+        return request(srv, "POST", "/v1/accept", {"phrase": p})[0]
+
+    with ThreadPoolExecutor(8) as pool:
+        assert set(pool.map(add, phrases)) == {200}
+    lines = (tmp_path / "accept.txt").read_text(encoding="utf-8").splitlines()
+    assert sorted(lines) == sorted(set(phrases))
+
+
+def test_configured_accept_file_is_used(fresh_server, tmp_path):
+    (tmp_path / "words.txt").write_text("登陆网站\n", encoding="utf-8")
+    cfg_path = tmp_path / "qualitycheck.toml"
+    cfg_path.write_text('accept_file = "words.txt"\n', encoding="utf-8")
+    srv = fresh_server(config=Config.load(cfg_path), accept_file=None)
+    assert srv.accept.path == (tmp_path / "words.txt").resolve()
+    assert [f["match"] for f in codes(check_json(srv, {"text": "请登陆网站查看。截止2024年底。"}))["QC205"]] == ["截止"]
+    request(srv, "POST", "/v1/accept", {"phrase": "截止2024年底"})
+    assert (tmp_path / "words.txt").read_text(encoding="utf-8") == "登陆网站\n截止2024年底\n"
+
+
+# -- the command -------------------------------------------------------------------------------
+
+
+def test_serve_command_help():
+    from click.testing import CliRunner
+
+    result = CliRunner().invoke(serve_command, ["--help"])
+    assert result.exit_code == 0
+    for option in ("--host", "--port", "--config", "--accept-file", "--max-mb"):
+        assert option in result.output
+
+
+def test_serve_in_a_subprocess(tmp_path):
+    """What the README does: start the service, wait for ready, check, stop."""
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "qualitycheck.integrations.server", "--port", "0", "--quiet",
+         "--accept-file", str(tmp_path / "accept.txt")],
+        cwd=tmp_path, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, env=env, text=True,
+    )
+    try:
+        url = None
+        deadline = time.time() + 120
+        while time.time() < deadline and url is None:
+            line = proc.stderr.readline()
+            if not line:
+                break
+            if "http://127.0.0.1:" in line and "editor page" in line:
+                url = line.split()[-1]
+        assert url, "the server did not print its address"
+        port = int(url.rstrip("/").rsplit(":", 1)[1])
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        conn.request("GET", "/healthz")
+        assert json.loads(conn.getresponse().read())["ready"] is True
+        conn.request("POST", "/v1/check", body=json.dumps({"text": ARTICLE}), headers={"Content-Type": "application/json"})
+        resp = conn.getresponse()
+        assert resp.status == 200 and "QC102" in codes(json.loads(resp.read()))
+        conn.close()
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
