@@ -201,13 +201,26 @@ def main(argv: list[str] | None = None) -> int:
     import argparse
     ap = argparse.ArgumentParser(description="CSC benchmark (sentence-level P/R/F1, speed, memory)")
     ap.add_argument("files", nargs="+")
-    ap.add_argument("--engine", default="qualitycheck", choices=sorted(ENGINES))
+    ap.add_argument("--engine", default="qualitycheck", choices=sorted(ENGINES) + ["both"],
+                    help="'both': qualitycheck on the whole file, then both engines on the first "
+                         "--limit rows, with the speed ratio")
     ap.add_argument("--limit", type=int)
     ap.add_argument("--json", action="store_true", help="print the result dicts as JSON lines")
     args = ap.parse_args(argv)
     for f in args.files:
-        res = run_csc_bench(f, engine=args.engine, limit=args.limit)
-        print(json.dumps(res, ensure_ascii=False) if args.json else format_csc_report(res))
+        if args.engine == "both":
+            runs = [run_csc_bench(f, "qualitycheck", None)]
+            if args.limit:
+                runs.append(run_csc_bench(f, "qualitycheck", args.limit))
+            runs.append(run_csc_bench(f, "pycorrector", args.limit))
+        else:
+            runs = [run_csc_bench(f, engine=args.engine, limit=args.limit)]
+        for res in runs:
+            print(json.dumps(res, ensure_ascii=False) if args.json else format_csc_report(res))
+        if args.engine == "both":
+            q, pc = runs[-2], runs[-1]
+            print(f"  speed ratio qualitycheck / pycorrector on the same {pc['rows']} rows: "
+                  f"{q['sentences_per_s'] / pc['sentences_per_s']:.0f}x")
         sys.stdout.flush()
     return 0
 

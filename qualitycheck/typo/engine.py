@@ -54,16 +54,21 @@ class Params:
     prior_shape: float = -0.8
     prior_fuzzy: float = -1.0
     prior_any: float = -2.5
-    stage1: float = 0.3          # bigram gain + prior needed to reach stage 2
-    stage2_topk: int = 4         # candidates per position rescored with the 4-gram model
+    stage1: float = 0.0          # bigram gain + prior needed to reach stage 2
+    stage2_topk: int = 5         # candidates per position rescored with the 4-gram model
     threshold: float = 3.0       # final: gain + prior + word terms must exceed this
     orig_word_penalty: float = 1.5   # original char is inside a known word
     cand_word_bonus: float = 1.0     # candidate makes a known word the original does not
     unk_bonus: float = 1.0           # original char is outside the model vocabulary
+    gate_fit: float = -3.0       # positions whose bigram fit is above this are not examined
     poor_fit: float = -7.0       # bigram fit below which whole-vocabulary candidates are tried
     any_topk: int = 3
+    max_cands: int = 40          # confusion candidates per character (most frequent first)
     passes: int = 3
     min_gap: int = 2             # edits accepted in one pass are at least this far apart
+    followup_threshold: float | None = None  # threshold in later passes, for sentences that
+    # already hold an accepted edit (a sentence with one sure typo is likely to hold more)
+    weights: list | None = None  # linear decision weights over FEATURES (see params.json)
 
 
 _PRIOR_BITS = [
@@ -71,6 +76,15 @@ _PRIOR_BITS = [
     (T_SAME_SYL, "prior_same_syl"), (T_PYC_SHAPE, "prior_pyc_shape"),
     (T_SHAPE, "prior_shape"), (T_FUZZY, "prior_fuzzy"), (T_ANY, "prior_any"),
 ]
+
+_TYPE_BITS = [T_SAME_TONE, T_PYC_PINYIN, T_SAME_SYL, T_PYC_SHAPE, T_SHAPE, T_FUZZY, T_ANY]
+FEATURES = ["bias", "gain", "gain_at_pos", "order_gain", "n4_new", "n4_old", "orig_unk", "lp1_orig",
+            "lp1_cand", "t_same_tone", "t_pyc_pinyin", "t_same_syl", "t_pyc_shape", "t_shape",
+            "t_fuzzy", "t_any", "orig_in_word", "cand_in_word", "orig_fit", "gain_if_any"]
+N_FEATURES = len(FEATURES)
+# hand-set starting weights (replaced by models/typo/params.json, fitted on the dev sets)
+DEFAULT_WEIGHTS = [0.0, 1.0, 0, 0, 0, 0, 1.0, 0, 0, 0, 0, -0.3, -0.3, -0.8, -1.0, -2.5,
+                   -1.5, 1.0, 0, 0]
 
 _SPLIT = re.compile(r"[^。！？!?；;\n]*[。！？!?；;\n]?")
 
@@ -96,10 +110,31 @@ class TypoEngine:
         b = (k2 & np.uint64(0xFFFF)).astype(np.int64)
         P2[a, b] = lm.logp[1]
         self.P2 = P2
-        self.P2T = np.ascontiguousarray(P2.T)
+        # for the whole-vocabulary search: each token's most likely successors / predecessors
+        # among Han characters (from the seen bigrams; padded with the most frequent characters)
+        han = np.array([len(t) == 1 and "\u4e00" <= t <= "\u9fff" for t in lm.tokens])
+        self.top_succ = self._top_neighbours(a, b, lm.logp[1], han, lp1, V)
+        self.top_pred = self._top_neighbours(b, a, lm.logp[1], han, lp1, V)
         # vocabulary characters that may be proposed by the whole-vocabulary search
         self.han_tok = np.array([len(t) == 1 and "\u4e00" <= t <= "\u9fff" for t in lm.tokens])
         self._prior_table = self._make_prior_table()
+        self.lp1 = lp1
+        self.weights = np.array(self.params.weights or DEFAULT_WEIGHTS, dtype=np.float32)
+
+    @staticmethod
+    def _top_neighbours(src, dst, lp, han, lp1, V, k: int = 32) -> np.ndarray:
+        ok = han[dst]
+        src, dst, lp = src[ok], dst[ok], lp[ok]
+        o = np.lexsort((-lp, src))
+        src, dst = src[o], dst[o]
+        first = np.concatenate([[True], src[1:] != src[:-1]]) if len(src) else np.zeros(0, bool)
+        gstart = np.maximum.accumulate(np.where(first, np.arange(len(src)), 0))
+        rank = np.arange(len(src)) - gstart
+        sel = rank < k
+        frequent = np.argsort(-np.where(han, lp1, -99.0))[:k]
+        out = np.tile(frequent, (V, 1))
+        out[src[sel], rank[sel]] = dst[sel]
+        return out
 
     def _make_prior_table(self) -> np.ndarray:
         p = self.params
@@ -116,6 +151,7 @@ class TypoEngine:
         for k, v in kw.items():
             setattr(self.params, k, v)
         self._prior_table = self._make_prior_table()
+        self.weights = np.array(self.params.weights or DEFAULT_WEIGHTS, dtype=np.float32)
 
     # ------------------------------------------------------------------ loading
     @classmethod
@@ -193,10 +229,13 @@ class TypoEngine:
                     chars[e.pos] = e.right
                 cur[i] = "".join(chars)
         active = [i for i, s in enumerate(sents) if s]
-        for _ in range(p.passes):
+        for it in range(p.passes):
             if not active:
                 break
-            props = self._propose([cur[i] for i in active], [frozen[i] for i in active])
+            th = p.threshold
+            if it > 0 and p.followup_threshold is not None:
+                th = p.followup_threshold
+            props = self._propose([cur[i] for i in active], [frozen[i] for i in active], th)
             nxt = []
             for i, plist in zip(active, props):
                 if not plist:
@@ -212,8 +251,8 @@ class TypoEngine:
             active = nxt
         return [sorted(e.values(), key=lambda e: e.pos) for e in edits]
 
-    def _propose(self, sents: list[str], frozen: list[np.ndarray]) -> list[list[tuple[int, str, float]]]:
-        """One detection/correction pass; returns accepted (pos, right, confidence) per sentence."""
+    def _features(self, sents: list[str], frozen: list[np.ndarray]):
+        """Candidates that survive stage 1 and their decision features (or None)."""
         p = self.params
         lm, K = self.lm, self.K
         OFF = K - 1
@@ -230,16 +269,20 @@ class TypoEngine:
         pos_flat = np.arange(len(allcp)) - np.repeat(starts, lens)
         S[sid_flat, OFF + pos_flat] = alltok
         S[np.arange(N), OFF + lens] = EOS
-        base = lm.score_windows(S, OFF)  # (N, width-OFF); column j = token j
+        base, base_ord = lm.score_windows(S, OFF, with_order=True)  # column j = token j
 
         # ---------------- candidates from the confusion sets
         rows = self.tables.cp_row[allcp]
         fz = np.concatenate(frozen) if N else np.zeros(0, bool)
         elig = (rows >= 0) & ~fz
+        # cheap gate: a character that forms two common bigrams with its neighbours is skipped
+        c_all = OFF + pos_flat
+        fit_all = (self.P2[S[sid_flat, c_all - 1], alltok] + self.P2[alltok, S[sid_flat, c_all + 1]])
+        elig &= fit_all <= p.gate_fit
         e_idx = np.flatnonzero(elig)
         r = rows[e_idx]
         o0 = self.tables.conf_off[r]
-        ln = self.tables.conf_off[r + 1] - o0
+        ln = np.minimum(self.tables.conf_off[r + 1] - o0, p.max_cands)
         rep = np.repeat(np.arange(len(e_idx)), ln)
         within = np.arange(int(ln.sum())) - np.repeat(np.cumsum(ln) - ln, ln)
         ci = o0[rep] + within
@@ -251,17 +294,18 @@ class TypoEngine:
         prev = S[e_sid, OFF + e_pos - 1]
         nxt = S[e_sid, OFF + e_pos + 1]
         orig = S[e_sid, OFF + e_pos]
-        fit = self.P2[prev, orig] + self.P2[orig, nxt]
+        fit = fit_all[e_idx]
         poor = np.flatnonzero(fit < p.poor_fit)
         if len(poor) and p.any_topk > 0:
-            sc = self.P2[prev[poor]] + self.P2T[nxt[poor]]
-            sc[:, ~self.han_tok] = -99.0
-            top = np.argpartition(-sc, p.any_topk, axis=1)[:, :p.any_topk]
+            pool = np.concatenate([self.top_succ[prev[poor]], self.top_pred[nxt[poor]]], axis=1)
+            sc = self.P2[prev[poor][:, None], pool] + self.P2[pool, nxt[poor][:, None]]
+            best = np.argpartition(-sc, p.any_topk, axis=1)[:, :p.any_topk]
+            top = np.take_along_axis(pool, best, axis=1)
             c_x = np.concatenate([c_x, top.ravel()])
             c_t = np.concatenate([c_t, np.full(top.size, T_ANY, dtype=c_t.dtype)])
             c_flat = np.concatenate([c_flat, np.repeat(e_idx[poor], p.any_topk)])
         if len(c_x) == 0:
-            return [[] for _ in sents]
+            return None
         c_sid, c_pos = sid_flat[c_flat], pos_flat[c_flat]
         prev_c = S[c_sid, OFF + c_pos - 1]
         nxt_c = S[c_sid, OFF + c_pos + 1]
@@ -271,7 +315,7 @@ class TypoEngine:
               - self.P2[prev_c, orig_c] - self.P2[orig_c, nxt_c]) + prior
         keep = np.flatnonzero((g1 > p.stage1) & (c_x != orig_c))
         if len(keep) == 0:
-            return [[] for _ in sents]
+            return None
         # top-k per position by stage-1 score
         kf = c_flat[keep]
         o = np.lexsort((-g1[keep], kf))
@@ -286,41 +330,61 @@ class TypoEngine:
         cols = s2_pos[:, None] + np.arange(2 * K - 1)[None, :]
         W = S[s2_sid[:, None], cols]
         W[:, K - 1] = s2_x
-        new = lm.score_windows(W, K - 1)  # (M, K): tokens pos..pos+K-1
+        new, new_ord = lm.score_windows(W, K - 1, with_order=True)  # (M, K): tokens pos..pos+K-1
         tpos = s2_pos[:, None] + np.arange(K)[None, :]
         old = base[s2_sid[:, None], tpos]
+        old_ord = base_ord[s2_sid[:, None], tpos]
         valid = tpos <= lens[s2_sid][:, None]
         gain = ((new - old) * valid).sum(axis=1)
-        score = gain + prior[keep]
-        # original character unknown to the model: evidence against it
-        score += np.where(orig_c[keep] == UNK, p.unk_bonus, 0.0)
-        # pre-threshold: the word terms can add at most cand_word_bonus
-        cand = np.flatnonzero(score + p.cand_word_bonus > p.threshold)
+        s2_orig = orig_c[keep]
+        s2_t = c_t[keep]
+        F = np.zeros((len(keep), N_FEATURES), dtype=np.float32)
+        F[:, 0] = 1.0
+        F[:, 1] = np.clip(gain, -20, 20)
+        F[:, 2] = np.clip((new[:, 0] - old[:, 0]), -10, 10)
+        F[:, 3] = ((new_ord.astype(np.float32) - old_ord) * valid).sum(axis=1)
+        F[:, 4] = ((new_ord == K) & valid).sum(axis=1)
+        F[:, 5] = ((old_ord == K) & valid).sum(axis=1)
+        F[:, 6] = s2_orig == UNK
+        F[:, 7] = np.maximum(self.lp1[s2_orig], -8)
+        F[:, 8] = np.maximum(self.lp1[s2_x], -8)
+        for b, bit in enumerate(_TYPE_BITS):
+            F[:, 9 + b] = (s2_t & bit) > 0
+        F[:, 18] = np.maximum(fit[np.searchsorted(e_idx, c_flat[keep])], -16)
+        F[:, 19] = np.clip(gain, 0, 20) * ((s2_t & T_ANY) > 0)
+        return s2_sid, s2_pos, s2_x, F
+
+    def _propose(self, sents: list[str], frozen: list[np.ndarray],
+                 threshold: float | None = None) -> list[list[tuple[int, str, float]]]:
+        """One detection/correction pass; returns accepted (pos, right, confidence) per sentence."""
+        p = self.params
+        th = p.threshold if threshold is None else threshold
+        out: list[list[tuple[int, str, float]]] = [[] for _ in sents]
+        feats = self._features(sents, frozen)
+        if feats is None:
+            return out
+        s2_sid, s2_pos, s2_x, F = feats
+        w = self.weights
+        lin = F[:, :16] @ w[:16]  # word features (16, 17) need the text: added below
+        # the word terms can add at most max(w16, w17, 0) -- skip hopeless candidates early
+        bound = lin + max(0.0, float(w[16]), float(w[17]), float(w[16] + w[17]))
+        cand = np.flatnonzero(bound > th)
         if len(cand) == 0:
-            return [[] for _ in sents]
-        # ---------------- decision with word-list evidence (few positions: plain Python)
+            return out
         words, names = self.tables.words, self.tables.names
-        tokens = lm.tokens
+        tokens = self.lm.tokens
         best: dict[tuple[int, int], tuple[float, str]] = {}
         for j in cand.tolist():
             si, pos = int(s2_sid[j]), int(s2_pos[j])
             s = sents[si]
-            if covering(s, pos, names):
-                continue
             right = tokens[int(s2_x[j])]
-            sc = float(score[j])
-            alt = s[:pos] + right + s[pos + 1:]
             ow = covering(s, pos, words)
-            cw = covering(alt, pos, words)
-            if ow and not cw:
-                sc -= p.orig_word_penalty
-            elif cw and not ow:
-                sc += p.cand_word_bonus
-            if sc > p.threshold:
+            cw = covering(s[:pos] + right + s[pos + 1:], pos, words)
+            sc = float(lin[j]) + w[16] * ow + w[17] * cw + float(F[j, 18:] @ w[18:])
+            if sc > th and not covering(s, pos, names):
                 key = (si, pos)
                 if key not in best or best[key][0] < sc:
                     best[key] = (sc, right)
-        out: list[list[tuple[int, str, float]]] = [[] for _ in sents]
         by_sent: dict[int, list[tuple[float, int, str]]] = {}
         for (si, pos), (sc, right) in best.items():
             by_sent.setdefault(si, []).append((sc, pos, right))
@@ -330,7 +394,7 @@ class TypoEngine:
             for sc, pos, right in lst:
                 if all(abs(pos - t) >= p.min_gap for t in taken):
                     taken.append(pos)
-                    conf = float(1.0 / (1.0 + np.exp(-(sc - p.threshold))))
+                    conf = float(1.0 / (1.0 + np.exp(-sc)))
                     out[si].append((pos, right, conf))
         return out
 

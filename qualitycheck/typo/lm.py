@@ -159,7 +159,7 @@ class NgramLM:
             bo = None
         return found, lp, bo
 
-    def score_windows(self, W: np.ndarray, start: int) -> np.ndarray:
+    def score_windows(self, W: np.ndarray, start: int, with_order: bool = False):
         """log10 p(token | history) for columns ``start..L-1`` of token windows ``W`` (N, L).
 
         Columns before ``start`` only serve as history.  PAD (0) never matches, so windows
@@ -207,11 +207,18 @@ class NgramLM:
         # unigram fallback (unknown tokens get the <unk> probability via the table)
         res = lp_k[0][:, 1:].copy()
         res[~found_k[0][:, 1:]] = -8.0
+        order = found_k[0][:, 1:].astype(np.int8) if with_order else None
         for k in range(2, K + 1):
+            if found_k[k - 1] is None:  # window too short for this order: no longer history
+                break
             f = found_k[k - 1][:, 1:]
             # backoff weight of the context (order k-1 n-gram ending one column earlier)
             ctx_bo = bo_ctx[k - 2][:, :-1]
             res = np.where(f, lp_k[k - 1][:, 1:], res + ctx_bo)
+            if with_order:
+                order[f] = k
+        if with_order:
+            return res, order
         return res
 
     def sentence_logprob(self, text: str) -> float:

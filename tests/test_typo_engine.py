@@ -1,0 +1,141 @@
+"""Behaviour of the spelling engine with the shipped model (models/typo)."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from qualitycheck.typo.engine import Edit, TypoEngine, get_engine
+from qualitycheck.typo.lm import NgramLM
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="module")
+def engine() -> TypoEngine:
+    return get_engine()
+
+
+def test_import_is_cheap():
+    code = "import sys, qualitycheck.typo; print('numpy' in sys.modules, 'qualitycheck.typo.engine' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO, check=True)
+    assert out.stdout.split() == ["False", "False"]
+
+
+def test_shipped_model_present_and_small():
+    d = REPO / "models" / "typo"
+    for name in ("lm.npz", "tables.npz", "params.json", "CARD.md"):
+        assert (d / name).exists(), name
+    total = sum(p.stat().st_size for p in d.iterdir() if p.is_file())
+    assert total < 100 * 1024 * 1024
+
+
+def test_missing_model_dir_fails_clearly(tmp_path):
+    with pytest.raises(FileNotFoundError, match="qualitycheck.typo.build"):
+        TypoEngine.load(tmp_path)
+
+
+def test_lm_prefers_the_right_phrase(engine):
+    lm = engine.lm
+    assert lm.sentence_logprob("坚持问题导向。") > lm.sentence_logprob("坚持问题道向。") + 3
+    assert lm.sentence_logprob("中华人民共和国国务院") > lm.sentence_logprob("中华人民共和国国务园") + 3
+
+
+def test_lm_is_normalised_for_a_context(engine):
+    # sum over the vocabulary of p(w | "人民") must be ~1 (backoff model, interpolated discounting)
+    lm = engine.lm
+    ctx = [lm.index["人"], lm.index["民"]]
+    V = len(lm.tokens)
+    W = np.zeros((V - 1, 3), dtype=np.int64)
+    W[:, 0], W[:, 1] = ctx
+    W[:, 2] = np.arange(1, V)
+    logp = lm.score_windows(W, 2)[:, 0]
+    mask = np.arange(1, V) != 1  # BOS is never predicted
+    assert abs(float(np.sum(10.0 ** logp[mask])) - 1.0) < 0.02
+
+
+def test_known_confusion_is_corrected(engine):
+    res = engine.correct_batch(["坚持问题道向，加强宏观经济政策沟通和协调。"])[0]
+    assert res["target"] == "坚持问题导向，加强宏观经济政策沟通和协调。"
+    assert res["edits"] == [{"pos": 4, "wrong": "道", "right": "导", "code": "QC103"}]
+
+
+def test_clean_official_sentence_untouched(engine):
+    s = "第一,加强宏观经济政策沟通和协调,形成政策和行动合力。"
+    assert engine.correct_batch([s])[0]["target"] == s
+
+
+def test_titles_in_book_marks_untouched(engine):
+    s = "根据《中华人民共和国国务园组织法》的规定，坚持问题道向。"
+    res = engine.correct_batch([s])[0]
+    assert res["target"][:res["target"].index("》") + 1] == s[:s.index("》") + 1]
+    assert all(not (s.index("《") <= e["pos"] <= s.index("》")) for e in res["edits"])
+
+
+def test_person_names_untouched(engine):
+    # names from the person-name list are never "corrected", even when the model dislikes them
+    for s in ["外交部发言人刘建超主持例行记者会。", "国家主席胡锦涛会见了越南客人。"]:
+        assert engine.correct_batch([s])[0]["target"] == s
+
+
+def test_numbers_and_latin_untouched(engine):
+    s = "2019年GDP增长6.1%，CPI上涨2.9%。"
+    res = engine.correct_batch([s])[0]
+    for e in res["edits"]:
+        assert not s[e["pos"]].isascii()
+
+
+def test_correct_batch_contract(engine):
+    sents = ["", "我们蛔倒学校，大家部非常开心。", "abc 123", "春天的花开懂正盈，微风吹过，花香四溢。",
+             "第一,加强宏观经济政策沟通和协调,形成政策和行动合力。"]
+    out = engine.correct_batch(sents)
+    assert len(out) == len(sents)
+    for s, r in zip(sents, out):
+        assert set(r) == {"source", "target", "edits"}
+        assert r["source"] == s
+        assert len(r["target"]) == len(s)
+        rebuilt = list(s)
+        for e in r["edits"]:
+            assert set(e) == {"pos", "wrong", "right", "code"}
+            assert s[e["pos"]:e["pos"] + len(e["wrong"])] == e["wrong"]
+            assert len(e["right"]) == len(e["wrong"])
+            assert e["code"] in ("QC101", "QC103")
+            rebuilt[e["pos"]:e["pos"] + len(e["right"])] = e["right"]
+        assert "".join(rebuilt) == r["target"]
+
+
+def test_package_level_correct_batch():
+    from qualitycheck.typo import correct_batch
+    out = correct_batch(["坚持问题道向。"])
+    assert out[0]["target"] == "坚持问题导向。"
+
+
+def test_correct_on_text_gives_offsets_into_text(engine):
+    text = "第一段没有问题。\n坚持问题道向，加强宏观经济政策沟通和协调。"
+    edits = engine.correct(text)
+    assert edits and all(isinstance(e, Edit) for e in edits)
+    e = [x for x in edits if x.right == "导"][0]
+    assert text[e.pos] == "道" and e.code == "QC103" and 0 < e.confidence <= 1
+
+
+def test_batch_equals_single(engine):
+    sents = ["坚持问题道向。", "我们蛔倒学校，大家部非常开心。", "第一,加强宏观经济政策沟通和协调。"]
+    batch = engine.correct_batch(sents)
+    single = [engine.correct_batch([s])[0] for s in sents]
+    assert batch == single
+
+
+def test_get_engine_is_cached():
+    assert get_engine() is get_engine()
+
+
+def test_ngram_model_roundtrip(tmp_path, engine):
+    p = tmp_path / "m.npz"
+    engine.lm.save(p)
+    m2 = NgramLM.load(p)
+    s = "坚持问题导向，加强宏观经济政策沟通和协调。"
+    assert abs(m2.sentence_logprob(s) - engine.lm.sentence_logprob(s)) < 1e-3
