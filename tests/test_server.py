@@ -26,7 +26,7 @@ ARTICLE = "我们的的工作截止2024年底已完成。请登陆网站查看�
 def server(tmp_path_factory):
     accept = tmp_path_factory.mktemp("accept") / "accept.txt"
     srv = make_server("127.0.0.1", 0, Config.default(), accept, quiet=True)
-    thread = threading.Thread(target=srv.serve_forever, daemon=True)
+    thread = threading.Thread(target=srv.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
     thread.start()
     yield srv
     srv.shutdown()
@@ -42,7 +42,7 @@ def fresh_server(tmp_path):
         kwargs.setdefault("accept_file", tmp_path / "accept.txt")
         kwargs.setdefault("config", Config.default())
         srv = make_server("127.0.0.1", 0, quiet=True, **kwargs)
-        threading.Thread(target=srv.serve_forever, daemon=True).start()
+        threading.Thread(target=srv.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
         servers.append(srv)
         return srv
 

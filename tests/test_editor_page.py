@@ -1,0 +1,259 @@
+"""The editors' page in a real headless Chromium (Debian's /usr/bin/chromium + chromedriver, via selenium).
+
+Everything stays on 127.0.0.1: the page is served by a test server started here, and the
+browser runs with background networking, sync and component updates off. Skipped, with the
+reason, only when chromium, chromedriver or selenium is missing (CI installs them).
+
+``QC_SCREENSHOT=docs/editor-page.png pytest tests/test_editor_page.py -k screenshot`` saves
+the screenshot used in the docs.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import threading
+from pathlib import Path
+
+import pytest
+
+from qualitycheck.config import Config
+from qualitycheck.integrations.server import make_server
+
+CHROMIUM = os.environ.get("QC_CHROMIUM", "/usr/bin/chromium")
+CHROMEDRIVER = os.environ.get("QC_CHROMEDRIVER", "/usr/bin/chromedriver")
+
+if not (Path(CHROMIUM).exists() and Path(CHROMEDRIVER).exists()):
+    pytest.skip(f"browser tests need {CHROMIUM} and {CHROMEDRIVER} "
+                "(apt-get install -y chromium chromium-driver)", allow_module_level=True)
+webdriver = pytest.importorskip("selenium.webdriver", reason="browser tests need selenium (pip install -e '.[test]')")
+from selenium.webdriver.chrome.service import Service  # noqa: E402
+from selenium.webdriver.common.by import By  # noqa: E402
+from selenium.webdriver.common.keys import Keys  # noqa: E402
+from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+TITLE = "关于做好2024年度政府网站内容保障工作的通知"
+ARTICLE = (
+    f"{TITLE}\n\n"
+    "𠮷𡈽村民委员会、各乡镇人民政府：\n"  # two characters outside the BMP: offsets are code points
+    "我们的的工作截止2024年底已全部完成。\n"
+    "请各单位及时登陆网站填报，并参照国家工商行政管理总局的有关规定执行。\n"
+)
+POSITIONS_JS = """
+const doc = document.getElementById('qc-doc');
+return Array.from(doc.querySelectorAll('mark.qc-hl')).map(m => {
+  const r = document.createRange(); r.setStart(doc, 0); r.setEndBefore(m);
+  return {code: m.dataset.code, text: m.textContent, start: Array.from(r.toString()).length, fid: m.dataset.fid};
+});
+"""
+
+
+def cp_index(text: str, needle: str, start: int = 0) -> int:
+    """Offset in code points (Python str indices), as the API reports spans."""
+    i = text.index(needle, start)
+    assert i >= 0
+    return i
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    accept = tmp_path_factory.mktemp("accept") / "accept.txt"
+    srv = make_server("127.0.0.1", 0, Config.default(), accept, quiet=True)
+    threading.Thread(target=srv.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
+    yield srv
+    srv.shutdown()
+    srv.server_close()
+
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory):
+    profile = tmp_path_factory.mktemp("chromium-profile")
+    opts = webdriver.ChromeOptions()
+    opts.binary_location = CHROMIUM
+    for arg in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-extensions",
+                "--disable-default-apps", "--metrics-recording-only", "--no-default-browser-check",
+                "--disable-dev-shm-usage", f"--user-data-dir={profile}", "--window-size=1440,900",
+                "--force-device-scale-factor=1", "--lang=zh-CN"):
+        opts.add_argument(arg)
+    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=opts)
+    driver.set_page_load_timeout(30)
+    yield driver
+    driver.quit()
+    shutil.rmtree(profile, ignore_errors=True)
+
+
+def wait(driver, predicate, timeout=20):
+    return WebDriverWait(driver, timeout).until(lambda d: predicate(d))
+
+
+def open_page(driver, server):
+    driver.get(server.url)
+    wait(driver, lambda d: "服务就绪" in d.find_element(By.ID, "qc-status").text)
+
+
+def paste_and_check(driver, text, *, keyboard=True):
+    box = driver.find_element(By.ID, "qc-input")
+    # chromedriver cannot type characters outside the BMP, so the paste itself goes through JS.
+    driver.execute_script("arguments[0].value = arguments[1]; arguments[0].dispatchEvent(new Event('input'));", box, text)
+    if keyboard:
+        box.send_keys(Keys.CONTROL, Keys.ENTER)
+    else:
+        driver.find_element(By.ID, "qc-check").click()
+    wait(driver, lambda d: d.find_element(By.ID, "qc-doc").is_displayed())
+
+
+def marks(driver, code=None):
+    found = driver.execute_script(POSITIONS_JS)
+    return [m for m in found if code is None or m["code"] == code]
+
+
+def card(driver, code, match):
+    for c in driver.find_elements(By.CSS_SELECTOR, f'#qc-list .finding[data-code="{code}"]:not(.done)'):
+        ctx = c.find_elements(By.CSS_SELECTOR, ".ctx em")
+        if ctx and ctx[0].text == match:
+            return c
+    raise AssertionError(f"no open {code} card for {match!r}")
+
+
+def editor_text(driver) -> str:
+    return driver.execute_script("return window.qualitycheckEditor.text();")
+
+
+def toast(driver) -> str:
+    return wait(driver, lambda d: d.find_element(By.ID, "qc-toast").text or False)
+
+
+def test_highlights_accept_ignore_copy(browser, server):
+    d = browser
+    open_page(d, server)
+    paste_and_check(d, ARTICLE)
+
+    # The rendered text is the checked text, and each finding sits on the right characters.
+    assert d.find_element(By.ID, "qc-doc").get_attribute("textContent") == ARTICLE
+    rep = [m for m in marks(d, "QC102") if m["text"] == "的"]
+    assert [m["start"] for m in rep] == [cp_index(ARTICLE, "的的") + 1]
+    wording = {(m["text"], m["start"]) for m in marks(d, "QC205")}
+    assert ("截止", cp_index(ARTICLE, "截止")) in wording
+    assert ("登陆", cp_index(ARTICLE, "登陆")) in wording
+    agency = [m for m in marks(d, "QC201")]
+    assert [(m["text"], m["start"]) for m in agency] == [("国家工商行政管理总局", cp_index(ARTICLE, "国家工商"))]
+    counts = d.find_element(By.ID, "qc-counts").text
+    assert "错误" in counts and "警告" in counts
+    errors = int(d.find_element(By.CSS_SELECTOR, '#qc-counts .count[data-sev="error"] b').text)
+    assert errors >= 1
+    # Each card says what, why (依据) and offers the fix.
+    c = card(d, "QC205", "截止")
+    assert "依据" in c.text and "截至" in c.text
+
+    # 接受 on the doubled 的 deletes it; the later highlights move with the text.
+    card(d, "QC102", "的").find_element(By.CSS_SELECTOR, "button.qc-accept").click()
+    text = ARTICLE.replace("的的", "的", 1)
+    assert editor_text(d) == text
+    assert "已删除" in toast(d)
+    assert [(m["text"], m["start"]) for m in marks(d, "QC201")] == [("国家工商行政管理总局", cp_index(text, "国家工商"))]
+    assert ("截止", cp_index(text, "截止")) in {(m["text"], m["start"]) for m in marks(d, "QC205")}
+    assert d.find_element(By.ID, "qc-doc").get_attribute("textContent") == text
+
+    # 接受 with the mouse on 截止 → 截至.
+    card(d, "QC205", "截止").find_element(By.CSS_SELECTOR, "button.qc-accept").click()
+    text = text.replace("截止2024", "截至2024")
+    assert editor_text(d) == text
+    assert d.find_elements(By.CSS_SELECTOR, "#qc-doc span.qc-fixed")
+
+    # Keyboard: focus the 登陆 card and press Enter.
+    target = card(d, "QC205", "登陆")
+    target.click()
+    target.send_keys(Keys.ENTER)
+    text = text.replace("登陆网站", "登录网站")
+    wait(d, lambda _: editor_text(d) == text)
+
+    # 忽略 adds the phrase to the accept file, and the server honours it from then on.
+    card(d, "QC201", "国家工商行政管理总局").find_element(By.CSS_SELECTOR, "button.qc-ignore").click()
+    assert "接受列表" in toast(d)
+    wait(d, lambda _: not marks(d, "QC201"))
+    assert "国家工商行政管理总局" in server.accept.path.read_text(encoding="utf-8").splitlines()
+    assert editor_text(d) == text  # ignoring changes nothing in the text
+
+    # 重新检查 sends the corrected text: the fixed and ignored findings are gone.
+    before = d.find_element(By.ID, "qc-timing").text
+    d.execute_script("document.getElementById('qc-timing').textContent = '';")
+    d.find_element(By.ID, "qc-recheck").click()
+    wait(d, lambda _: d.find_element(By.ID, "qc-timing").text)
+    assert before
+    codes_now = {m["code"] for m in marks(d)}
+    assert not codes_now & {"QC102", "QC201", "QC205"}, marks(d)
+    assert d.find_element(By.ID, "qc-doc").get_attribute("textContent") == text
+
+    # 复制全文
+    d.find_element(By.ID, "qc-copy").click()
+    assert "复制" in toast(d)
+
+    # 返回修改 puts the corrected text back in the box.
+    d.find_element(By.ID, "qc-edit").click()
+    assert d.find_element(By.ID, "qc-input").get_attribute("value") == text
+
+    # The page loaded nothing from anywhere but this server.
+    resources = d.execute_script("return performance.getEntriesByType('resource').map(e => e.name)")
+    origin = server.url.rstrip("/")
+    assert resources and all(r.startswith(origin) for r in resources), resources
+
+
+def test_keyboard_navigation(browser, server):
+    d = browser
+    open_page(d, server)
+    paste_and_check(d, "我们的的工作截止2024年底已完成，请登陆网站查看。", keyboard=False)
+    body = d.find_element(By.TAG_NAME, "body")
+    first = d.execute_script("return window.qualitycheckEditor.state.selected")
+    assert first is not None
+    body.send_keys("j")
+    second = d.execute_script("return window.qualitycheckEditor.state.selected")
+    assert second != first
+    body.send_keys("k")
+    assert d.execute_script("return window.qualitycheckEditor.state.selected") == first
+    body.send_keys("e")
+    assert d.find_element(By.ID, "qc-input").is_displayed()
+
+
+def test_upload_docx(browser, server, tmp_path):
+    docx = pytest.importorskip("docx")
+    document = docx.Document()
+    document.add_paragraph(TITLE, style="Title")
+    document.add_paragraph("我们的的工作截止2024年底已全部完成。")
+    path = tmp_path / "通知.docx"
+    document.save(path)
+    d = browser
+    open_page(d, server)
+    d.find_element(By.ID, "qc-file").send_keys(str(path))
+    wait(d, lambda _: d.find_element(By.ID, "qc-doc").is_displayed())
+    assert "通知.docx" in d.find_element(By.ID, "qc-docmeta").text
+    assert d.find_element(By.CSS_SELECTOR, "#qc-doc .qc-title").text == TITLE
+    assert {"QC102", "QC205"} <= {m["code"] for m in marks(d)}
+
+
+def test_errors_are_shown(browser, server, tmp_path):
+    d = browser
+    open_page(d, server)
+    d.find_element(By.ID, "qc-check").click()
+    banner = d.find_element(By.ID, "qc-error")
+    assert banner.is_displayed() and "粘贴" in banner.text
+    junk = tmp_path / "qc-junk.txt"
+    junk.write_bytes(bytes(range(256)) * 20)
+    d.find_element(By.ID, "qc-file").send_keys(str(junk))
+    wait(d, lambda _: "检查失败" in banner.text)
+    assert "qc-junk.txt" in banner.text
+
+
+@pytest.mark.skipif(not os.environ.get("QC_SCREENSHOT"), reason="set QC_SCREENSHOT=PATH to save the docs screenshot")
+def test_screenshot(browser, server, tmp_path):
+    d = browser
+    d.set_window_size(1440, 900)
+    open_page(d, server)
+    d.find_element(By.ID, "qc-file").send_keys(str(ROOT / "examples" / "notice.html"))
+    wait(d, lambda _: marks(d))
+    d.execute_script("document.getElementById('qc-doc').focus()")
+    out = Path(os.environ["QC_SCREENSHOT"])
+    out.parent.mkdir(parents=True, exist_ok=True)
+    d.save_screenshot(str(out))
+    assert out.stat().st_size > 10_000
