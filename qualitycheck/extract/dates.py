@@ -2,13 +2,20 @@
 
 trafilatura reads ``发布时间：2018年09月19日`` as 2018-01-01, so publish dates
 on Chinese pages come from here.
+
+Besides full dates, list items show partial and relative forms: a month and
+day without a year (``[09-12]``, ``7-31``), a year and month (``2019-12``),
+a relative time (``3小时前``, ``前天 21:51``) or only a clock time (``16:02``,
+meaning today).  :func:`classify_item_date` tells them apart; only full dates
+give a calendar date unless the caller knows the year or the day of the
+snapshot (``as_of``).
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 _CN_DIGITS = {"〇": 0, "零": 0, "○": 0, "O": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5,
               "六": 6, "七": 7, "八": 8, "九": 9}
@@ -20,17 +27,26 @@ _D = r"(3[01]|[12]\d|0?[1-9])"
 # Full dates with a year. The lookarounds keep us out of longer digit runs
 # (phone numbers, document numbers).
 _FULL = re.compile(
-    rf"(?<!\d){_Y}\s*(?:年\s*{_M}\s*月\s*{_D}\s*日?|[-/.]{_M}[-/.]{_D})(?!\d)"
+    rf"(?<![\d.\-/]){_Y}\s*(?:年\s*{_M}\s*月\s*{_D}\s*日?|([-/.]){_M}\4{_D})(?![\d])"
 )
 _CN_FULL = re.compile(
     r"(?P<y>[一二〇○零OＯ]{1}[〇○零一二三四五六七八九OＯ]{3})年(?P<m>十[一二]?|[一二三四五六七八九])月"
     r"(?P<d>三十[一]?|二十[一二三四五六七八九]?|十[一二三四五六七八九]?|[一二三四五六七八九])日"
 )
+# Compact 20240912 only where a label says it is a date (see find_publish_date).
+_COMPACT = re.compile(r"(?<!\d)((?:19|20)\d{2})(1[0-2]|0[1-9])(3[01]|[12]\d|0[1-9])(?!\d)")
 # Month-day without a year, as list items show them: [09-12], (9-12), 09/12, 9月12日.
-_MONTH_DAY = re.compile(r"(?<![\d年/.-])(?P<m>1[0-2]|0?[1-9])(?:[-/.]|月)(?P<d>3[01]|[12]\d|0?[1-9])日?(?![\d/.-])")
+_MONTH_DAY = re.compile(r"(?<![\d年/.:-])(?P<m>1[0-2]|0?[1-9])(?:[-/.]|月)(?P<d>3[01]|[12]\d|0?[1-9])日?(?![\d/.:-])")
+_YEAR_MONTH = re.compile(r"(?<![\d.\-/])((?:19|20)\d{2})(?:[-/.]|年)(1[0-2]|0?[1-9])月?(?![\d月/.-]|\s*[-/.]\s*\d)")
+_RELATIVE = re.compile(
+    r"(?P<n>\d{1,3}|半|一|两|几)\s*(?P<u>秒|分钟|分鐘|小时|小時|个?钟头|天|日|周|星期|个月|月|年)\s*前"
+    r"|(?P<w>刚刚|今天|昨天|前天|今日|昨日)(?:\s*(?P<h>[01]?\d|2[0-3]):(?P<mi>[0-5]\d))?"
+)
+_CLOCK = re.compile(r"(?<![\d:])([01]?\d|2[0-3]):([0-5]\d)(?::[0-5]\d)?(?![\d:])")
 # Labels that introduce the document date on an article page.
 _PUBLISH_LABEL = re.compile(
-    r"(?:发布|发表|发稿|发文|成文|更新|公开|印发|生成)?\s*(?:时间|日期)\s*[:：]\s*"
+    r"(?<![今当前网站])(?:发布|发表|发稿|发文|成文|更新|公开|印发|生成|创建|录入|上传|撰稿|出版|信息|文章|刊发|稿件)?"
+    r"\s*(?:时间|日期)\s*[:：]\s*"
 )
 
 
@@ -61,18 +77,24 @@ def iter_dates(text: str, default_year: int | None = None) -> list[DateHit]:
     """Every date in text, in order. Month-day forms need ``default_year``."""
     hits: list[DateHit] = []
     taken: list[tuple[int, int]] = []
-    for m in _FULL.finditer(text):
-        groups = [g for g in m.groups() if g]
-        d = _make(int(groups[0]), int(groups[1]), int(groups[2]))
-        if d:
-            hits.append(DateHit(d, m.start(), m.end()))
-            taken.append((m.start(), m.end()))
-    for m in _CN_FULL.finditer(text):
-        year = int("".join(str(_CN_DIGITS.get(ch, 0)) for ch in m.group("y").replace("Ｏ", "〇")))
-        d = _make(year, _cn_number(m.group("m")), _cn_number(m.group("d")))
-        if d:
-            hits.append(DateHit(d, m.start(), m.end()))
-            taken.append((m.start(), m.end()))
+    if any(ch.isdigit() for ch in text):
+        for m in _FULL.finditer(text):
+            y = int(m.group(1))
+            if m.group(2):
+                mo, dd = int(m.group(2)), int(m.group(3))
+            else:
+                mo, dd = int(m.group(5)), int(m.group(6))
+            d = _make(y, mo, dd)
+            if d:
+                hits.append(DateHit(d, m.start(), m.end()))
+                taken.append((m.start(), m.end()))
+    if "年" in text:
+        for m in _CN_FULL.finditer(text):
+            year = int("".join(str(_CN_DIGITS.get(ch, 0)) for ch in m.group("y").replace("Ｏ", "〇")))
+            d = _make(year, _cn_number(m.group("m")), _cn_number(m.group("d")))
+            if d:
+                hits.append(DateHit(d, m.start(), m.end()))
+                taken.append((m.start(), m.end()))
     if default_year is not None:
         for m in _MONTH_DAY.finditer(text):
             if any(s <= m.start() < e for s, e in taken):
@@ -98,4 +120,122 @@ def find_publish_date(text: str, *, window: int = 60) -> DateHit | None:
         if hits and hits[0].start <= 2:
             h = hits[0]
             return DateHit(h.date, m.end() + h.start, m.end() + h.end)
+        cm = _COMPACT.match(tail)
+        if cm:
+            d = _make(int(cm.group(1)), int(cm.group(2)), int(cm.group(3)))
+            if d:
+                return DateHit(d, m.end(), m.end() + cm.end())
     return None
+
+
+def publish_labels(text: str):
+    """Positions (start, end) of publish-date labels in text."""
+    return [(m.start(), m.end()) for m in _PUBLISH_LABEL.finditer(text)]
+
+
+# ---------------------------------------------------------------------------------------------
+# Dates on list items.
+
+@dataclass(frozen=True)
+class ItemDate:
+    """A date as a list item shows it.
+
+    ``kind``: ``full`` (Y-M-D), ``month-day``, ``year-month``, ``relative`` (3小时前, 昨天 12:00)
+    or ``clock`` (16:02, meaning the day of the snapshot).  ``date`` is set for full dates, and for
+    the others when it can be worked out (``as_of`` known, or a year from context).
+    """
+
+    kind: str
+    text: str
+    start: int
+    end: int
+    date: date | None = None
+    month: int | None = None
+    day: int | None = None
+    year: int | None = None
+
+
+def infer_year(month: int, day: int, as_of: date) -> date | None:
+    """The latest date with this month and day that is not after ``as_of`` (12-30 seen 2025-01-05 → 2024-12-30)."""
+    for y in (as_of.year, as_of.year - 1):
+        d = _make(y, month, day)
+        if d is not None and d <= as_of + timedelta(days=1):
+            return d
+    return _make(as_of.year - 1, month, day)
+
+
+def _relative_date(m: re.Match, as_of: date | None) -> date | None:
+    if as_of is None:
+        return None
+    word = m.group("w")
+    if word:
+        back = {"刚刚": 0, "今天": 0, "今日": 0, "昨天": 1, "昨日": 1, "前天": 2}[word]
+        return as_of - timedelta(days=back)
+    n_text = m.group("n")
+    n = {"半": 0, "一": 1, "两": 2, "几": 3}.get(n_text)
+    if n is None:
+        n = int(n_text)
+    unit = m.group("u")
+    if unit in ("秒", "分钟", "分鐘"):
+        return as_of
+    if unit in ("小时", "小時") or "钟头" in unit:
+        return as_of - timedelta(days=n // 24)
+    if unit in ("天", "日"):
+        return as_of - timedelta(days=n)
+    if unit in ("周", "星期"):
+        return as_of - timedelta(days=7 * n)
+    if unit in ("个月", "月"):
+        return as_of - timedelta(days=30 * n)
+    return as_of - timedelta(days=365 * n)
+
+
+def classify_item_date(text: str, as_of: date | None = None, year_hint: int | None = None) -> ItemDate | None:
+    """The date an item line shows, the most precise form first; None if it shows none."""
+    if not text or not any(ch.isdigit() for ch in text) and not any(w in text for w in ("刚刚", "今天", "昨天", "前天", "今日", "昨日")):
+        return None
+    hits = iter_dates(text)
+    if hits:
+        h = hits[-1]
+        return ItemDate("full", text[h.start : h.end], h.start, h.end, h.date, h.date.month, h.date.day, h.date.year)
+    m = _RELATIVE.search(text)
+    if m:
+        return ItemDate("relative", m.group(0), m.start(), m.end(), _relative_date(m, as_of))
+    m = _YEAR_MONTH.search(text)
+    if m:
+        return ItemDate("year-month", m.group(0), m.start(), m.end(), None, int(m.group(2)), None, int(m.group(1)))
+    for m in _MONTH_DAY.finditer(text):
+        mo, dd = int(m.group("m")), int(m.group("d"))
+        if _make(2000, mo, dd) is None:
+            continue
+        d = None
+        if year_hint is not None:
+            d = _make(year_hint, mo, dd)
+        elif as_of is not None:
+            d = infer_year(mo, dd, as_of)
+        return ItemDate("month-day", m.group(0), m.start(), m.end(), d, mo, dd, year_hint)
+    m = _CLOCK.search(text)
+    if m:
+        return ItemDate("clock", m.group(0), m.start(), m.end(), as_of)
+    return None
+
+
+_URL_DATE = re.compile(
+    r"(?<!\d)((?:19|20)\d{2})[-/_]?(1[0-2]|0[1-9])[-/_]?(3[01]|[12]\d|0[1-9])(?!\d)"
+    r"|/((?:19|20)\d{2})/(1[0-2]|0?[1-9])/(3[01]|[12]\d|0?[1-9])/"
+    r"|/((?:19|20)\d{2})(1[0-2]|0[1-9])/"
+)
+
+
+def url_date(url: str | None) -> tuple[int, int, int | None] | None:
+    """(year, month, day or None) that CMS URLs carry: t20230608_…, /2024/10/14/, /202306/."""
+    if not url:
+        return None
+    m = _URL_DATE.search(url)
+    if not m:
+        return None
+    g = m.groups()
+    if g[0]:
+        return int(g[0]), int(g[1]), int(g[2])
+    if g[3]:
+        return int(g[3]), int(g[4]), int(g[5])
+    return int(g[6]), int(g[7]), None

@@ -1,0 +1,165 @@
+"""Identity marks in a page footer: 网站标识码, ICP备案, 公安机关备案, 党政机关网站标识, 找错 entry.
+
+What counts is what a visitor sees (research notes §5, rules ID-001…ID-006):
+
+- text marks are read from the rendered text (inline-hidden elements, comments and
+  scripts excluded; markup written by inline ``document.write`` included), and reported
+  *as displayed*, whitespace collapsed, malformed variants included, so the identity
+  checks can judge the format;
+- the 党政机关 badge is a visible link to ``conac.cn``, the official ``dcs.conac.cn`` embed
+  script (also when written by ``document.write(unescape(...))``) or a badge image;
+  empty JS placeholders (``<div class="dzjg j-gov" data-setting=…>``) are not a badge;
+- the 找错 entry is the national platform's script (``<script id="_jiucuo_">``, ``…/exposure/
+  jiucuo.js``), a link or onclick to ``…/exposure/jiucuo.html`` (also through an IP relay),
+  ``pucha.kaipuyun.cn``, the badge with ``Link('site_code')``, or www.gov.cn's own 纠错
+  page; ``None`` when the entry may live in an iframe we cannot see.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Iterable
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .page import PageView
+
+PROVINCES = "京津沪渝冀豫云滇辽黑湘皖鲁新苏浙赣鄂桂甘陇晋蒙陕吉闽贵黔粤青藏川蜀宁琼港澳台"
+
+_SITE_CODE = re.compile(r"(?:网站标识码|网站识别码|网站标志码|标识码)\s*[:：]?\s*((?:bm|BM)\s*\d{6,12}|\d{6,14})(?![\d])")
+_ICP = re.compile(
+    rf"(?:[{PROVINCES}]\s*ICP\s*备\s*(?:案\s*)?(?:号\s*)?[:：\-]?\s*|[{PROVINCES}]备\s*(?=\d{{6}}))"
+    r"\d[\d]*(?:\s*-\s*\d+)?(?:\s*号)?(?:\s*-\s*\d+)?"
+)
+# ICP filing shown without a province: "ICP备案号：12345678号" (malformed, still what is displayed).
+_ICP_BARE = re.compile(r"(?<![A-Za-z\u4e00-\u9fff])ICP\s*备\s*(?:案\s*)?(?:号\s*)?[:：]?\s*\d{6,}(?:\s*号)?(?:\s*-\s*\d+)?")
+_PSB_NAMED = re.compile(
+    rf"(?:[{PROVINCES}]\s*)?(?:公\s*网\s*安\s*备|公\s*安\s*网\s*备)\s*(?:案\s*)?(?:号\s*)?[:：]?\s*\d[\d\-]*\d(?:\s*号)?"
+)
+_PSB_GENERIC = re.compile(
+    rf"(?:[{PROVINCES}]\s*)?公安(?:机关)?备案?(?:号|编号)?\s*[:：]?\s*(\d{{14}})(?![\d\-])(?:\s*号)?"
+)
+
+_CONAC_IMG = re.compile(r"(?:^|/)[^/]*(?:dzjg|conac)[^/]*\.(?:png|gif|jpe?g|svg)(?:$|\?)", re.I)
+_JIUCUO_HREF = re.compile(r"/exposure/jiucuo|pucha\.kaipuyun\.cn|(?:^|//|\.)www\.gov\.cn/[^\"']*jiucuo", re.I)
+_LINK_CALL = re.compile(r"\bLink\(\s*['\"](\d{10}|bm\d{8})['\"]\s*\)")
+_SITE_CODE_PARAM = re.compile(r"site_?code=(\d{10}|bm\d{8})", re.I)
+
+
+@dataclass
+class Marks:
+    site_code: str | None = None    # visible 网站标识码 text value
+    icp: str | None = None          # visible ICP filing as displayed
+    psb: str | None = None          # visible 公网安备 as displayed
+    conac: bool = False             # 党政机关网站标识 rendered (incl. the dcs.conac.cn script)
+    jiucuo: bool | None = False     # 我为政府网站找错 entry present; None = undecidable
+    meta_site_code: str | None = None
+    jiucuo_site_code: str | None = None   # the code carried by the _jiucuo_ script / jiucuo URL
+
+    def to_dict(self) -> dict:
+        return {
+            "site_code": self.site_code, "icp": self.icp, "psb": self.psb, "conac": self.conac,
+            "jiucuo": self.jiucuo, "meta_site_code": self.meta_site_code,
+            "jiucuo_site_code": self.jiucuo_site_code,
+        }
+
+
+def _collapse(s: str) -> str:
+    return re.sub(r"\s+", " ", s).strip()
+
+
+def _pick(matches: list[tuple[int, str]], avoid: tuple[int, int] | None) -> str | None:
+    """The last match outside the main text (the footer), else the last one."""
+    if not matches:
+        return None
+    if avoid is not None:
+        outside = [m for m in matches if not (avoid[0] <= m[0] < avoid[1])]
+        if outside:
+            return outside[-1][1]
+    return matches[-1][1]
+
+
+def text_marks(text: str, avoid: tuple[int, int] | None = None) -> tuple[str | None, str | None, str | None]:
+    """(site_code, icp, psb) as displayed in a rendered text."""
+    site = [(m.start(), re.sub(r"\s+", "", m.group(1))) for m in _SITE_CODE.finditer(text)]
+    icp = [(m.start(), _collapse(m.group(0))) for m in _ICP.finditer(text)]
+    if not icp:
+        icp = [(m.start(), _collapse(m.group(0))) for m in _ICP_BARE.finditer(text)]
+    psb = [(m.start(), _collapse(m.group(0))) for m in _PSB_NAMED.finditer(text)]
+    if not psb:
+        psb = [(m.start(), _collapse(m.group(0))) for m in _PSB_GENERIC.finditer(text)]
+    return _pick(site, avoid), _pick(icp, avoid), _pick(psb, avoid)
+
+
+def _attrs(el) -> str:
+    return " ".join(v for v in el.attrib.values() if v)
+
+
+def find_marks(view: "PageView") -> Marks:
+    marks = Marks()
+    body_range = view.body_range
+    marks.site_code, marks.icp, marks.psb = text_marks(view.text, body_range)
+    code = view.meta_get("SiteIDCode")
+    marks.meta_site_code = code.strip() or None if code is not None else None
+
+    visible = view.is_visible
+    # 党政机关网站标识 -------------------------------------------------------------------
+    for a in view.iter_tag("a"):
+        href = a.get("href") or ""
+        if "conac.cn" in href.lower() and visible(a):
+            marks.conac = True
+            break
+    if not marks.conac:
+        for s in view.iter_tag("script"):
+            src = (s.get("src") or "").lower()
+            if "dcs.conac.cn" in src and visible(s):
+                marks.conac = True
+                break
+    if not marks.conac:
+        for img in view.iter_tag("img"):
+            src = img.get("src") or ""
+            if _CONAC_IMG.search(src) and visible(img):
+                alt = (img.get("alt") or "") + (img.get("title") or "")
+                parent_a = next((p for p in img.iterancestors("a")), None)
+                if "党政机关" in alt or parent_a is not None or img.get("id") == "imgConac":
+                    marks.conac = True
+                    break
+
+    # 我为政府网站找错 ----------------------------------------------------------------------
+    jiucuo: bool | None = False
+    site_codes: list[str] = []
+    for s in view.iter_tag("script"):
+        sid = s.get("id") or ""
+        src = s.get("src") or ""
+        if sid == "_jiucuo_" or "/exposure/jiucuo" in src:
+            if s.get("sitecode"):
+                site_codes.append(s.get("sitecode").strip())
+            if visible(s):
+                jiucuo = True
+    for a in view.iter_tag("a"):
+        target = (a.get("href") or "") + " " + (a.get("onclick") or "")
+        hit = _JIUCUO_HREF.search(target)
+        call = _LINK_CALL.search(a.get("onclick") or "")
+        if hit or call:
+            m = _SITE_CODE_PARAM.search(target)
+            if m:
+                site_codes.append(m.group(1))
+            elif call:
+                site_codes.append(call.group(1))
+            if visible(a):
+                jiucuo = True
+    if not jiucuo:
+        for fr in view.iter_tag("iframe"):
+            blob = _attrs(fr).lower()
+            if "jiucuo" in blob or "纠错" in blob or "找错" in blob:
+                jiucuo = None
+                break
+    marks.jiucuo = jiucuo
+    marks.jiucuo_site_code = site_codes[0] if site_codes else None
+    return marks
+
+
+def iter_mark_texts(marks: Marks) -> Iterable[str]:
+    for v in (marks.site_code, marks.icp, marks.psb):
+        if v:
+            yield v
