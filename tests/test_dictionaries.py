@@ -1,0 +1,264 @@
+"""The dictionary data: schema, sources, uniqueness, and every self-test example through the checker.
+
+(a) Each dictionaries/wording/*.yaml file is read with yaml.safe_load and checked against the schema
+    in dictionaries/README.md; confusion_pairs.tsv and the terms dictionary are checked for format.
+(b) Every `flag` example must give a finding with the entry's rule id, every `pass` example none,
+    through the public API `check_text`. Off-by-default entries are selected by code and id.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+DICT = ROOT / "dictionaries"
+WORDING = DICT / "wording"
+PAIRS = DICT / "typos" / "confusion_pairs.tsv"
+TERMS = DICT / "terms" / "official_terms.txt"
+
+FILES = {
+    "outdated_agency.yaml": ("QC201", "wording.outdated-agency"),
+    "xinhua.yaml": ("QC202", "wording.banned-term"),
+    "variant_forms.yaml": ("QC203", "wording.variant-form"),
+    "common_errors.yaml": ("QC204", "wording.common-error"),
+    "confusables.yaml": ("QC205", "wording.confusable"),
+    "doc_number.yaml": ("QC206", "wording.doc-number"),
+}
+FILE_KEYS = {"family", "code", "name", "severity", "description", "rules"}
+RULE_KEYS = {"id", "wrong", "pattern", "right", "message", "source", "since", "severity", "enabled",
+             "not_before", "not_after", "examples"}
+SEVERITIES = {"error", "warning", "info"}
+SOURCE_ID = re.compile(r"\bS-[A-Z0-9][A-Z0-9-]*")
+
+
+def _load(name: str) -> dict:
+    return yaml.safe_load((WORDING / name).read_text(encoding="utf-8"))
+
+
+DATA = {name: _load(name) for name in FILES if (WORDING / name).is_file()}
+RULES = [(name, rule) for name, data in DATA.items() for rule in data["rules"]]
+
+
+def _source_ids() -> set[str]:
+    text = (DICT / "SOURCES.md").read_text(encoding="utf-8")
+    return {m.group(1) for m in re.finditer(r"^## (S-[A-Z0-9][A-Z0-9-]*)\s*$", text, re.M)}
+
+
+def _pairs() -> list[tuple[int, list[str]]]:
+    rows = []
+    for n, line in enumerate(PAIRS.read_text(encoding="utf-8").splitlines(), 1):
+        if line.strip() and not line.startswith("#"):
+            rows.append((n, line.split("\t")))
+    return rows
+
+
+def _example(item) -> tuple[str, str | None]:
+    if isinstance(item, str):
+        return item, None
+    published = item.get("published")
+    return item["text"], published.isoformat() if isinstance(published, dt.date) else published
+
+
+# --- (a) schema -------------------------------------------------------------------------------
+
+def test_all_rule_files_present():
+    assert sorted(DATA) == sorted(FILES)
+    assert sorted(p.name for p in WORDING.glob("*.yaml")) == sorted(FILES)
+
+
+@pytest.mark.parametrize("name", sorted(FILES))
+def test_file_header(name):
+    data = DATA[name]
+    assert isinstance(data, dict) and set(data) == FILE_KEYS, set(data) ^ FILE_KEYS
+    code, check_name = FILES[name]
+    assert data["code"] == code and data["name"] == check_name
+    assert data["severity"] in SEVERITIES
+    assert isinstance(data["description"], str) and data["description"]
+    assert isinstance(data["rules"], list) and data["rules"]
+
+
+@pytest.mark.parametrize("name,rule", RULES, ids=[r["id"] for _, r in RULES])
+def test_rule_schema(name, rule):
+    assert set(rule) <= RULE_KEYS, set(rule) - RULE_KEYS
+    assert isinstance(rule["id"], str) and re.fullmatch(r"[A-Z]+(?:-[A-Z0-9]+)+", rule["id"])
+    assert ("wrong" in rule) != ("pattern" in rule), "exactly one of wrong / pattern"
+    if "wrong" in rule:
+        assert isinstance(rule["wrong"], list) and rule["wrong"]
+        assert all(isinstance(w, str) and w and w == w.strip() for w in rule["wrong"])
+        assert len(set(rule["wrong"])) == len(rule["wrong"])
+    else:
+        assert isinstance(rule["pattern"], str) and rule["pattern"]
+        rx = re.compile(rule["pattern"])
+        assert not rx.search(""), "a pattern must not match the empty string"
+    for key in ("not_before", "not_after"):
+        if key in rule:
+            re.compile(f"(?:{rule[key]})$" if key == "not_before" else f"^(?:{rule[key]})")
+    assert isinstance(rule["right"], list) and all(isinstance(r, str) and r for r in rule["right"])
+    assert isinstance(rule["message"], str) and re.search(r"[\u4e00-\u9fa5]", rule["message"])
+    assert isinstance(rule["source"], str) and rule["source"].startswith("S-")
+    if "severity" in rule:
+        assert rule["severity"] in SEVERITIES
+    if "enabled" in rule:
+        assert isinstance(rule["enabled"], bool)
+    if "since" in rule:
+        assert name == "outdated_agency.yaml", "since is for QC201 only"
+        assert isinstance(rule["since"], dt.date)
+    examples = rule["examples"]
+    assert set(examples) == {"flag", "pass"}
+    for kind in ("flag", "pass"):
+        assert isinstance(examples[kind], list) and examples[kind], f"needs a {kind} example"
+        for item in examples[kind]:
+            if isinstance(item, dict):
+                assert set(item) <= {"text", "published"} and isinstance(item["text"], str)
+                assert isinstance(item.get("published"), (dt.date, type(None)))
+            else:
+                assert isinstance(item, str) and item
+
+
+@pytest.mark.parametrize("name,rule", [(n, r) for n, r in RULES if n == "outdated_agency.yaml"],
+                         ids=[r["id"] for n, r in RULES if n == "outdated_agency.yaml"])
+def test_outdated_agency_is_date_aware(name, rule):
+    """Every QC201 entry has a reform date and a pass example published before it."""
+    since = rule.get("since")
+    assert isinstance(since, dt.date), "QC201 entries need `since`"
+    before = [e for e in rule["examples"]["pass"] if isinstance(e, dict) and e.get("published")
+              and e["published"] < since]
+    assert before, "needs a pass example published before the reform"
+
+
+def test_ids_unique_across_files():
+    seen: dict[str, str] = {}
+    for name, rule in RULES:
+        assert rule["id"] not in seen, f"{rule['id']} in {seen.get(rule['id'])} and {name}"
+        seen[rule["id"]] = name
+
+
+def test_sources_resolve():
+    known = _source_ids()
+    assert known, "SOURCES.md defines no ids"
+    for name, rule in RULES:
+        ids = SOURCE_ID.findall(rule["source"])
+        assert ids and rule["source"].startswith(ids[0])
+        missing = set(ids) - known
+        assert not missing, f"{name} {rule['id']}: {missing} not in SOURCES.md"
+    for n, cols in _pairs():
+        assert cols[2] in known, f"confusion_pairs.tsv:{n}: source {cols[2]} not in SOURCES.md"
+
+
+def _literal_forms() -> dict[str, str]:
+    """wrong form -> where it is defined (YAML rule id or the TSV), failing on duplicates."""
+    forms: dict[str, str] = {}
+    for name, rule in RULES:
+        for w in rule.get("wrong", []):
+            assert w not in forms, f"wrong form {w!r} in {forms.get(w)} and {rule['id']}"
+            forms[w] = f"{name}:{rule['id']}"
+    for n, cols in _pairs():
+        assert cols[0] not in forms, f"wrong form {cols[0]!r} in {forms.get(cols[0])} and confusion_pairs.tsv:{n}"
+        forms[cols[0]] = f"confusion_pairs.tsv:{n}"
+    return forms
+
+
+def test_no_duplicate_wrong_forms_across_files():
+    _literal_forms()
+
+
+def test_no_literal_form_inside_another_files_form():
+    """A form contained in another file's form would report the same text twice."""
+    forms = _literal_forms()
+    where = {w: src.split(":")[0] for w, src in forms.items()}
+    clashes = [(a, b) for a in forms for b in forms
+               if a != b and a in b and where[a] != where[b]]
+    assert not clashes, clashes
+
+
+def test_confusion_pairs_format():
+    text = PAIRS.read_text(encoding="utf-8")
+    lines = text.splitlines()
+    assert lines[0].startswith("#"), "header comment lines (source, licence) come first"
+    header = "\n".join(l for l in lines if l.startswith("#"))
+    assert "MIT" in header and "S-ECSPELL" in header
+    rows = _pairs()
+    assert rows
+    wrongs = [cols[0] for _, cols in rows]
+    assert len(wrongs) == len(set(wrongs))
+    for n, cols in rows:
+        assert len(cols) == 3, f"line {n}: wrong<TAB>right<TAB>source_id"
+        wrong, right, source = cols
+        assert re.fullmatch(r"[\u4e00-\u9fa5]{2,}", wrong) and re.fullmatch(r"[\u4e00-\u9fa5]{2,}", right)
+        assert wrong != right and len(wrong) == len(right)
+        assert source.startswith("S-")
+    assert "标识" not in wrongs, "标识 is statutory (政府网站标识码)"
+
+
+def test_terms_dictionary_format():
+    lines = TERMS.read_text(encoding="utf-8").splitlines()
+    assert len(lines) > 1000
+    words = set()
+    for n, line in enumerate(lines, 1):
+        parts = line.split(" ")
+        assert len(parts) == 3, f"official_terms.txt:{n}: `word freq tag`, no header"
+        word, freq, tag = parts
+        assert re.fullmatch(r"[\u4e00-\u9fa5]{2,}", word) and freq.isdigit() and int(freq) > 0
+        assert re.fullmatch(r"[a-z]+", tag)
+        assert word not in words, f"official_terms.txt:{n}: {word} twice"
+        words.add(word)
+    assert (DICT / "terms" / "README.md").is_file()
+
+
+# --- (b) self-test examples through the checker -------------------------------------------------
+
+def _check_text():
+    qualitycheck = pytest.importorskip("qualitycheck")
+    try:
+        return qualitycheck.check_text
+    except AttributeError:  # the checker is not there yet
+        pytest.skip("qualitycheck.check_text not available")
+
+
+EXAMPLES = [
+    (name, rule, kind, item)
+    for name, rule in RULES
+    for kind in ("flag", "pass")
+    for item in rule["examples"][kind]
+]
+
+
+@pytest.mark.parametrize(
+    "name,rule,kind,item", EXAMPLES,
+    ids=[f"{r['id']}-{k}{i}" for i, (_, r, k, _) in enumerate(EXAMPLES)],
+)
+def test_example(name, rule, kind, item):
+    check_text = _check_text()
+    text, published = _example(item)
+    enabled = rule.get("enabled", True)
+    # Off-by-default rules run only when selected by code or id.
+    select = None if enabled else [DATA[name]["code"], rule["id"]]
+    findings = check_text(text, published=published, select=select)
+    hits = [f for f in findings if f.rule_id == rule["id"]]
+    if kind == "flag":
+        assert hits, f"{rule['id']} should flag {text!r} (published {published}); got " + repr(
+            [(f.code, f.rule_id, f.match) for f in findings])
+        for f in hits:
+            assert f.code == DATA[name]["code"]
+            assert 0 <= f.span.start < f.span.end <= len(text)
+            assert f.match == text[f.span.start:f.span.end]
+            assert list(f.suggestions) == rule["right"]
+    else:
+        assert not hits, f"{rule['id']} should pass {text!r} (published {published}); flagged " + repr(
+            [f.match for f in hits])
+
+
+@pytest.mark.parametrize("n,cols", _pairs(), ids=[cols[0] for _, cols in _pairs()])
+def test_confusion_pair_flags(n, cols):
+    check_text = _check_text()
+    wrong, right, _ = cols
+    findings = check_text(f"本次检查发现文中的{wrong}一处。", select=["QC101"])
+    assert any(f.code == "QC101" and f.match == wrong and right in f.suggestions for f in findings), (
+        wrong, [(f.code, f.match) for f in findings])
+    clean = check_text(f"本次检查发现文中的{right}一处。", select=["QC101"])
+    assert not any(f.match == wrong for f in clean)
