@@ -359,6 +359,8 @@ class _Handler(BaseHTTPRequestHandler):
     server_version = f"qualitycheck/{__version__}"
     protocol_version = "HTTP/1.1"
     timeout = 60  # seconds a client may stall mid-request
+    # Small responses go out at once: with Nagle on, a keep-alive client's delayed ACK adds ~40 ms.
+    disable_nagle_algorithm = True
 
     ROUTES = {
         "/": ("GET",),
@@ -762,11 +764,14 @@ def serve(host: str = "127.0.0.1", port: int = 8080, config: Config | str | Path
                    f"else ./{DEFAULT_ACCEPT_FILE}).")
 @click.option("--max-mb", default=DEFAULT_MAX_MB, show_default=True, type=click.FloatRange(min=0.001),
               help="Largest request body accepted, in megabytes.")
+@click.option("--no-lm", is_flag=True, help="Do not load or run the language-model typo engine (QC103).")
 @click.option("--quiet", is_flag=True, help="Do not log each request.")
 def serve_command(host: str, port: int, config_path: str | None, accept_file: str | None, max_mb: float,
-                  quiet: bool) -> None:
+                  no_lm: bool, quiet: bool) -> None:
     """HTTP API (POST /v1/check) and the editors' page at http://HOST:PORT/."""
     config = Config.load(config_path) if config_path else Config.load(search_from=Path.cwd())
+    if no_lm:
+        config.data["typo"]["language_model"] = False
     try:
         serve(host, port, config, accept_file, max_mb=max_mb, quiet=quiet)
     except OSError as exc:
