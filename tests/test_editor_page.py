@@ -121,8 +121,13 @@ def editor_text(driver) -> str:
     return driver.execute_script("return window.qualitycheckEditor.text();")
 
 
+def clear_toast(driver) -> None:
+    driver.execute_script("document.getElementById('qc-toast').textContent = '';")
+
+
 def toast(driver) -> str:
-    return wait(driver, lambda d: d.find_element(By.ID, "qc-toast").text or False)
+    """The message of the toast shown after the last clear_toast()."""
+    return wait(driver, lambda d: d.find_element(By.ID, "qc-toast").get_attribute("textContent") or False)
 
 
 def test_highlights_accept_ignore_copy(browser, server):
@@ -148,6 +153,7 @@ def test_highlights_accept_ignore_copy(browser, server):
     assert "依据" in c.text and "截至" in c.text
 
     # 接受 on the doubled 的 deletes it; the later highlights move with the text.
+    clear_toast(d)
     card(d, "QC102", "的").find_element(By.CSS_SELECTOR, "button.qc-accept").click()
     text = ARTICLE.replace("的的", "的", 1)
     assert editor_text(d) == text
@@ -170,6 +176,7 @@ def test_highlights_accept_ignore_copy(browser, server):
     wait(d, lambda _: editor_text(d) == text)
 
     # 忽略 adds the phrase to the accept file, and the server honours it from then on.
+    clear_toast(d)
     card(d, "QC201", "国家工商行政管理总局").find_element(By.CSS_SELECTOR, "button.qc-ignore").click()
     assert "接受列表" in toast(d)
     wait(d, lambda _: not marks(d, "QC201"))
@@ -187,8 +194,15 @@ def test_highlights_accept_ignore_copy(browser, server):
     assert d.find_element(By.ID, "qc-doc").get_attribute("textContent") == text
 
     # 复制全文
+    clear_toast(d)
     d.find_element(By.ID, "qc-copy").click()
-    assert "复制" in toast(d)
+    assert "已复制全文" in toast(d)
+    d.execute_cdp_cmd("Browser.grantPermissions", {"origin": server.url.rstrip("/"),
+                                                   "permissions": ["clipboardReadWrite", "clipboardSanitizedWrite"]})
+    clipboard = d.execute_async_script(
+        "const done = arguments[arguments.length - 1];"
+        "navigator.clipboard.readText().then(done, e => done('ERROR ' + e));")
+    assert clipboard == text
 
     # 返回修改 puts the corrected text back in the box.
     d.find_element(By.ID, "qc-edit").click()

@@ -356,14 +356,26 @@ def test_size_limit(server):
             reply += chunk
     reply = reply.decode("utf-8", "replace")
     assert reply.startswith("HTTP/1.1 413") and "too_large" in reply
-    # No Content-Length (chunked): 411.
+    # Chunked bodies are read, up to the same limit.
     conn = http.client.HTTPConnection("127.0.0.1", server.server_address[1], timeout=10)
-    conn.request("POST", "/v1/check", body=iter([ARTICLE.encode()]), headers={"Content-Type": "text/plain"},
-                 encode_chunked=True)
+    conn.request("POST", "/v1/check", body=iter([ARTICLE[:10].encode(), ARTICLE[10:].encode()]),
+                 headers={"Content-Type": "text/plain"}, encode_chunked=True)
     resp = conn.getresponse()
     data = json.loads(resp.read())
+    assert resp.status == 200 and data["document"]["text"] == ARTICLE
+    conn.request("POST", "/v1/check", body=iter([big[: limit // 2], big[limit // 2:]]),
+                 headers={"Content-Type": "text/plain"}, encode_chunked=True)
+    resp = conn.getresponse()
+    assert_error(resp.status, json.loads(resp.read()), 413, "too_large")
     conn.close()
-    assert_error(resp.status, data, 411, "length_required")
+    # Neither Content-Length nor chunked: 411.
+    with socket.create_connection(("127.0.0.1", server.server_address[1]), timeout=10) as sock:
+        sock.sendall(b"POST /v1/check HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: text/plain\r\n\r\n")
+        reply = b""
+        while chunk := sock.recv(65536):
+            reply += chunk
+    head, _, body = reply.partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 411") and json.loads(body)["error"]["code"] == "length_required"
 
 
 def test_small_configurable_limit(fresh_server):

@@ -427,15 +427,48 @@ class _Handler(BaseHTTPRequestHandler):
             f"Request body of {length / 1048576:.1f} MB is over the {limit_mb:g} MB limit (--max-mb)",
         )
 
+    def _read_chunked(self) -> bytes:
+        """A Transfer-Encoding: chunked body, up to the size limit (over it: drained, then 413)."""
+        out = bytearray()
+        total = 0
+        while True:
+            line = self.rfile.readline(1024)
+            try:
+                size = int(line.split(b";", 1)[0].strip(), 16)
+                if size < 0:
+                    raise ValueError
+            except ValueError:
+                self.close_connection = True
+                raise ApiError(400, "bad_chunked", "分块编码格式不正确 / Malformed chunked body") from None
+            if size == 0:
+                while self.rfile.readline(8192) not in (b"\r\n", b"\n", b""):
+                    pass  # trailers
+                break
+            total += size
+            if total > _DRAIN_LIMIT:
+                self.close_connection = True
+                self._too_large(total)
+                raise _Answered
+            data = self.rfile.read(size)
+            self.rfile.readline(8)  # the CRLF after the chunk
+            if len(data) < size:
+                self.close_connection = True
+                raise ApiError(400, "truncated", "请求内容不完整 / The request body ended early")
+            if total <= self.server.max_bytes:
+                out += data
+        if total > self.server.max_bytes:
+            self._too_large(total)
+            raise _Answered
+        return bytes(out)
+
     def _read_body(self) -> bytes:
         if "chunked" in self.headers.get("Transfer-Encoding", "").lower():
-            self.close_connection = True
-            raise ApiError(411, "length_required",
-                           "请提供 Content-Length，不支持分块上传 / Content-Length is required (no chunked bodies)")
+            return self._read_chunked()
         length_header = self.headers.get("Content-Length")
         if length_header is None:
             self.close_connection = True
-            raise ApiError(411, "length_required", "请求缺少 Content-Length / Content-Length is required")
+            raise ApiError(411, "length_required",
+                           "请求缺少 Content-Length / Content-Length (or chunked encoding) is required")
         try:
             length = int(length_header)
             if length < 0:
