@@ -246,6 +246,18 @@ def test_upload_docx(browser, server, tmp_path):
     assert {"QC102", "QC205"} <= {m["code"] for m in marks(d)}
 
 
+def test_upload_html_keeps_its_publish_date(browser, server):
+    d = browser
+    open_page(d, server)
+    d.execute_script("document.getElementById('qc-published').value = '';")
+    d.find_element(By.ID, "qc-file").send_keys(str(ROOT / "examples" / "notice.html"))
+    wait(d, lambda _: d.find_element(By.ID, "qc-doc").is_displayed())
+    assert d.find_element(By.CSS_SELECTOR, "#qc-doc .qc-title").text.startswith("四川省人民政府办公厅")
+    # The page's date is kept for re-checks, so date-aware rules judge the text as of its publication.
+    assert d.find_element(By.ID, "qc-published").get_attribute("value") == "2018-09-19"
+    assert "2018-09-19" in d.find_element(By.ID, "qc-docmeta").text
+
+
 def test_errors_are_shown(browser, server, tmp_path):
     d = browser
     open_page(d, server)

@@ -493,6 +493,21 @@ def test_serve_command_help():
         assert option in result.output
 
 
+def test_serve_command_reports_a_busy_port(tmp_path):
+    from click.testing import CliRunner
+
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen(1)
+        port = busy.getsockname()[1]
+        result = CliRunner().invoke(serve_command, ["--port", str(port), "--no-lm", "--accept-file",
+                                                    str(tmp_path / "a.txt")])
+    assert result.exit_code == 1
+    assert f"cannot listen on 127.0.0.1:{port}" in result.output and "Traceback" not in result.output
+    result = CliRunner().invoke(serve_command, ["--config", str(tmp_path / "missing.toml")])
+    assert result.exit_code != 0 and "Traceback" not in result.output
+
+
 def test_serve_in_a_subprocess(tmp_path):
     """What the README does: start the service, wait for ready, check, stop."""
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}

@@ -23,6 +23,7 @@ query string). Every error is a JSON body ``{"error": {"code", "message"}}``.
 from __future__ import annotations
 
 import dataclasses
+import errno
 import json
 import os
 import sys
@@ -43,7 +44,7 @@ import click
 from .. import __version__
 from ..config import Config
 from ..document import SEVERITIES, Document
-from ..errors import ConfigError, InputError, QualityCheckError
+from ..errors import ConfigError, QualityCheckError
 
 SCHEMA = "qualitycheck/findings@1"
 DEFAULT_MAX_MB = 5.0
@@ -643,7 +644,7 @@ class _Handler(BaseHTTPRequestHandler):
                 url = fields.get("url") or None
                 if "file" in parts and parts["file"][-1][1]:
                     filename, data = parts["file"][-1]
-                    name = Path(filename or "upload").name or "upload"
+                    name = Path((filename or "upload").replace("\\", "/")).name or "upload"
                     suffix = Path(name).suffix.lower()
                     if suffix in _UNSUPPORTED_SUFFIXES:
                         raise ApiError(415, "unsupported_file", _UNSUPPORTED_SUFFIXES[suffix])
@@ -802,13 +803,17 @@ def serve(host: str = "127.0.0.1", port: int = 8080, config: Config | str | Path
 def serve_command(host: str, port: int, config_path: str | None, accept_file: str | None, max_mb: float,
                   no_lm: bool, quiet: bool) -> None:
     """HTTP API (POST /v1/check) and the editors' page at http://HOST:PORT/."""
-    config = Config.load(config_path) if config_path else Config.load(search_from=Path.cwd())
-    if no_lm:
-        config.data["typo"]["language_model"] = False
     try:
+        config = Config.load(config_path) if config_path else Config.load(search_from=Path.cwd())
+        if no_lm:
+            config.data["typo"]["language_model"] = False
         serve(host, port, config, accept_file, max_mb=max_mb, quiet=quiet)
+    except QualityCheckError as exc:
+        raise click.ClickException(str(exc)) from None
     except OSError as exc:
-        raise click.ClickException(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
+        if exc.errno in (errno.EADDRINUSE, errno.EADDRNOTAVAIL, errno.EACCES):
+            raise click.ClickException(f"cannot listen on {host}:{port}: {exc.strerror}") from None
+        raise
 
 
 if __name__ == "__main__":  # pragma: no cover - `python -m qualitycheck.integrations.server`
