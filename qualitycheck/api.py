@@ -44,7 +44,7 @@ def check_document(doc: Document, config: Config | None = None) -> list[Finding]
     accepted = _accepted_ranges(doc, cfg.accepted)
     findings: list[Finding] = []
     for check in all_checks(cfg):
-        if check.level != "page" or not cfg.is_selected(check.code, enabled_by_default=check.enabled_by_default):
+        if check.level != "page" or not check.is_active(cfg):
             continue
         for finding in check.run(ctx):
             if finding.rule_id and not cfg.is_selected(finding.code, finding.rule_id):

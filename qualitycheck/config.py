@@ -170,8 +170,9 @@ class Config:
         if sel < 0 or ignored >= sel:
             return False
         if not enabled_by_default:
-            # Off-by-default rules need an explicit selection, not "ALL" or a family prefix.
-            return rule_id in self.data["select"] or code in self.data["select"]
+            # Off-by-default rules need an explicit selection by their own id (a dictionary
+            # entry) or code (a check), not "ALL" or a family prefix.
+            return (rule_id or code) in self.data["select"]
         return True
 
     def severity_for(self, code: str, default: str) -> str:

@@ -67,6 +67,10 @@ class Check:
             return self.name
         return " ".join(self.description.split("\n\n")[0].split())
 
+    def is_active(self, config: "Config") -> bool:
+        """Whether this configuration runs the check at all."""
+        return config.is_selected(self.code, enabled_by_default=self.enabled_by_default)
+
     def run(self, ctx: Context) -> Iterable[Finding]:  # pragma: no cover - abstract
         raise NotImplementedError
 

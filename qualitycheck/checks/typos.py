@@ -44,7 +44,7 @@ class ConfusionPairCheck(Check):
 
     code = "QC101"
     name = "typo.confusion-pair"
-    severity = "error"
+    severity = "warning"
     rule_source = "dictionaries/typos/confusion_pairs.tsv"
 
     @cached_property
@@ -153,10 +153,8 @@ class LanguageModelTypoCheck(Check):
     def run(self, ctx: Context) -> Iterable[Finding]:
         if not ctx.config["typo"]["language_model"]:
             return
-        try:
-            from ..typo.engine import get_engine
-        except ModuleNotFoundError:  # TEMP: engine under construction
-            return
+        from ..typo.engine import get_engine
+
         engine = get_engine()
         min_conf = ctx.config["typo"]["min_confidence"]
         for offset, segment in ctx.scope_ranges(self.scopes):

@@ -56,6 +56,11 @@ class WordingCheck(Check):
             self._selection_key = key
         return self._literal, self._regex_rules
 
+    def is_active(self, config: "Config") -> bool:
+        # A bare entry id (select = ["GF-015"]) runs this check for that entry alone.
+        literal, regex_rules = self._matchers(config)
+        return bool(len(literal) or regex_rules)
+
     @property
     def description(self) -> str:
         sources = sorted({r.source.split()[0] for r in self.rules if r.source})
@@ -80,11 +85,16 @@ class WordingCheck(Check):
                 for m in rule.pattern.finditer(segment):  # type: ignore[union-attr]
                     if m.end() > m.start():
                         hits.append((offset + m.start(), offset + m.end(), rule))
-        # Overlapping hits: the longest wins.
+        # Overlapping hits: the longest wins. A hit that its context clears (quoted, 原…,
+        # published before the reform) still covers its span, so a shorter rule inside it
+        # cannot fire instead.
         hits.sort(key=lambda h: (h[0], -(h[1] - h[0])))
         last_end = -1
         for start, end, rule in hits:
-            if start < last_end or ctx.quoted.touches(start, end):
+            if start < last_end:
+                continue
+            last_end = end
+            if ctx.quoted.touches(start, end):
                 continue
             if rule.not_before is not None and rule.not_before.search(text[max(0, start - _CONTEXT_CHARS) : start]):
                 continue
@@ -92,7 +102,6 @@ class WordingCheck(Check):
                 continue
             if rule.since is not None and ctx.doc.published is not None and ctx.doc.published < rule.since:
                 continue  # written before the reform: the old name was right then
-            last_end = end
             evidence = {"since": rule.since.isoformat()} if rule.since else None
             yield self.finding(
                 start,

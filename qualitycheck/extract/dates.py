@@ -50,6 +50,9 @@ _PUBLISH_LABEL = re.compile(
 )
 
 
+_ANY_DIGIT = re.compile(r"\d")
+
+
 @dataclass(frozen=True)
 class DateHit:
     date: date
@@ -77,7 +80,7 @@ def iter_dates(text: str, default_year: int | None = None) -> list[DateHit]:
     """Every date in text, in order. Month-day forms need ``default_year``."""
     hits: list[DateHit] = []
     taken: list[tuple[int, int]] = []
-    if any(ch.isdigit() for ch in text):
+    if _ANY_DIGIT.search(text):
         for m in _FULL.finditer(text):
             y = int(m.group(1))
             if m.group(2):
@@ -191,7 +194,7 @@ def _relative_date(m: re.Match, as_of: date | None) -> date | None:
 
 def classify_item_date(text: str, as_of: date | None = None, year_hint: int | None = None) -> ItemDate | None:
     """The date an item line shows, the most precise form first; None if it shows none."""
-    if not text or not any(ch.isdigit() for ch in text) and not any(w in text for w in ("刚刚", "今天", "昨天", "前天", "今日", "昨日")):
+    if not text or not _ANY_DIGIT.search(text) and not any(w in text for w in ("刚刚", "今天", "昨天", "前天", "今日", "昨日")):
         return None
     hits = iter_dates(text)
     if hits:

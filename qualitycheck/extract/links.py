@@ -110,10 +110,20 @@ class TermRule:
 class InjectionDictionary:
     rules: list[TermRule]
     junk_tags: list[TermRule]
+    _any: dict = field(default_factory=dict, repr=False)
+
+    def _prefilter(self, scope: str) -> re.Pattern | None:
+        if scope not in self._any:
+            parts = [r.pattern.pattern for r in self.rules if scope in r.scopes and not r.corroborate]
+            self._any[scope] = re.compile("|".join(f"(?:{p})" for p in parts), re.I) if parts else None
+        return self._any[scope]
 
     def scan(self, text: str, scope: str) -> tuple[TermRule, str] | None:
         """The first rule hitting ``text`` in this scope, with the matched text."""
         if not text:
+            return None
+        pre = self._prefilter(scope)
+        if pre is None or not pre.search(text):
             return None
         for rule in self.rules:
             if scope not in rule.scopes or rule.corroborate:

@@ -32,8 +32,9 @@ if TYPE_CHECKING:  # pragma: no cover
 _MORE = re.compile(r"^[\s\[【(（<]*(?:更多|查看更多|more|MORE|More|>>|》》|＞＞|\+)[\s.…>》＞\]】)）]*$")
 _MORE_IN = re.compile(r"(?:查看)?更多\s*(?:[>》＞]+|\.{2,}|…+)?|more\s*[>》＞]*|MORE\s*[>》＞]*|[>》＞]{2,}|\[\s*\]")
 _LISTISH = frozenset({"ul", "ol", "table", "tbody", "dl", "thead"})
-_ITEM_TAGS = frozenset({"li", "tr", "dd", "dt", "p", "div", "tbody", "section", "article", "span", "a", "h3", "h4", "h5", "td"})
+_ITEM_TAGS = frozenset({"li", "tr", "dd", "dt", "p", "div", "tbody", "section", "article", "span", "a", "h3", "h4", "h5"})
 _CALENDAR = frozenset({"full", "month-day", "year-month"})
+_PREV_NEXT = re.compile(r"上一篇|下一篇|上一条|下一条|前一篇|后一篇|上篇|下篇|上一页|下一页")
 
 
 @dataclass
@@ -178,7 +179,13 @@ class _Scanner:
         if span is None or span[1] <= span[0]:
             return None
         s, e = span
+        if e - s > 600:
+            return _BIG
         hits = self.hits_in(s, e)
+        if sum(1 for h in hits if h.kind in _CALENDAR) > 3:
+            return _BIG
+        if _PREV_NEXT.search(self.text, s, min(e, s + 12)):
+            return None
         links = self.links_in(s, e)
         main = None
         best = 0
@@ -191,6 +198,8 @@ class _Scanner:
                 best, main = n, (ls, le, a)
         if main is not None and best >= 2:
             ls, le, a = main
+            if (e - s) - (le - ls) > 400:
+                return None
             title = self.text[ls:le].strip()
             outside = [h for h in hits if h.end <= ls or h.start >= le]
             inside = [h for h in hits if ls <= h.start and h.end <= le]
@@ -202,6 +211,10 @@ class _Scanner:
                         hit = h
                         title = (self.text[ls : h.start] + self.text[h.end : le]).strip(" []()（）【】")
                         break
+            if hit is not None and (hit.start - le > 80 or ls - hit.end > 80):
+                return None  # title and date far apart: a section, not an item
+            if hit is not None and _has_sections(el, self.r.spans, hit):
+                return None
             href = a.get("href")
             url = self.view.absolute(href) if href and not href.lower().startswith("javascript") else None
             return _Item(el, re.sub(r"\s+", " ", title), url, hit, len(hits), True)
@@ -214,11 +227,32 @@ class _Scanner:
             return None
         if hit.start - s > 3 and e - hit.end > 30:
             return None
+        if re.search(r"[:：]\s*$", self.text[max(s, hit.start - 6) : hit.start]):
+            return None  # "生成日期：2017-04-12" – a metadata field, not a list row
         title = (self.text[s : hit.start] + " " + self.text[hit.end : e]).strip(" \n[]()（）【】|")
         title = re.sub(r"\s+", " ", title)
         if len(_compact(title)) < 2:
             return None
         return _Item(el, title[:200], None, hit, len(hits), False)
+
+
+_BIG = _Item(None, "", None, None, 99, False)  # a child too large to be an item: ends a run of items
+
+
+def _has_sections(el, spans: dict, hit: "_Hit") -> bool:
+    """A heading, and the date inside a list of its own: a page section, not a list item."""
+    heading = False
+    listing = False
+    for d in el.iterdescendants("h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "table"):
+        if d.tag in ("ul", "ol", "table"):
+            sp = spans.get(d)
+            if sp and sp[0] <= hit.start and hit.end <= sp[1]:
+                listing = True
+        else:
+            heading = True
+        if heading and listing:
+            return True
+    return False
 
 
 def _best_hit(hits: list[_Hit]) -> _Hit | None:
@@ -262,7 +296,7 @@ def _heading_text(t: str) -> str | None:
     if not t:
         return None
     n = len(_compact(t))
-    if n < 2 or n > 24:
+    if n < 2 or n > 24 or not re.search(r"[A-Za-z\u4e00-\u9fff]", t):
         return None
     if iter_dates(t):
         return None
@@ -270,31 +304,45 @@ def _heading_text(t: str) -> str | None:
 
 
 def _find_heading(view: "PageView", r: Rendered, container, first_item) -> tuple[str | None, str | None]:
-    """(heading, more_url) from what precedes the block: inside it, then its ancestors' earlier siblings."""
+    """(heading, more_url) from what precedes the block: inside it, then its ancestors' earlier siblings.
+
+    The nearest one-line text before the first item is the heading; a link block in between
+    (a slider, a tab bar) is stepped over; other content ends the search.
+    """
     more_url = None
     node = first_item
     steps = 0
     while node is not None and steps < 5:
         sib = node.getprevious()
         looked = 0
-        while sib is not None and looked < 4:
+        while sib is not None and looked < 5:
             if isinstance(sib.tag, str) and sib.tag not in ("script", "style"):
                 text = _element_text(view, r, sib)
                 if text:
-                    links = [a for a in sib.iter("a")]
+                    links = list(sib.iter("a"))
                     for a in links:
                         if _MORE.match((a.text_content() or "").strip()) or "more" in (a.get("class") or "").lower():
                             href = a.get("href")
                             if href and not href.lower().startswith("javascript") and more_url is None:
                                 more_url = view.absolute(href)
-                    # a block of several links (slider, tab bar) is not a title
-                    titled_links = [a for a in links if len(_compact(a.text_content() or "")) >= 2 and not _MORE.match((a.text_content() or "").strip())]
-                    if len(titled_links) <= 1:
-                        h = _heading_text(text)
+                    lines = [l for l in text.split("\n") if l.strip() and not _MORE.match(l.strip())]
+                    if sib.tag == "tr" and sib.find("th") is not None:
+                        lines = []  # a table's header row
+                    if len(lines) > 1:
+                        for h_el in sib.iter("h1", "h2", "h3", "h4", "h5", "h6"):
+                            h = _heading_text(_element_text(view, r, h_el))
+                            if h:
+                                return h, more_url
+                    if len(lines) == 1:
+                        h = _heading_text(lines[0])
                         if h:
                             return h, more_url
-                    if len(_compact(text)) > 60:
-                        return None, more_url
+                        if len(_compact(lines[0])) > 24:
+                            return None, more_url
+                    elif len(lines) > 1:
+                        link_chars = sum(len(_compact(a.text_content() or "")) for a in links)
+                        if link_chars < 0.7 * len(_compact(text)):
+                            return None, more_url
                 looked += 1
             sib = sib.getprevious()
         node = node.getparent()
@@ -339,6 +387,7 @@ def _blocks_in(view: "PageView", r: Rendered, hidden: bool, as_of: date | None, 
     if not sc.hits:
         return []
     found: list[tuple[object, list[_Item]]] = []
+    candidates: list = []
     for parent, (ps, pe) in r.spans.items():
         if pe - ps < 6 or not isinstance(parent.tag, str):
             continue
@@ -351,17 +400,30 @@ def _blocks_in(view: "PageView", r: Rendered, hidden: bool, as_of: date | None, 
             if isinstance(tag, str) and tag in _ITEM_TAGS:
                 groups.setdefault(tag, []).append(child)
         for tag, kids in groups.items():
-            items: list[_Item] = []
+            runs: list[list[_Item]] = [[]]
+            gap = 0
             for kid in kids:
                 it = sc.item(kid)
-                if it is None:
+                if it is _BIG:
+                    if runs[-1]:
+                        runs.append([])
+                    gap = 0
                     continue
-                if it.n_hits > 3:
-                    items = []
-                    break
-                items.append(it)
-            if not items:
-                continue
+                if it is None:
+                    sp = r.spans.get(kid)
+                    if sp and sp[1] > sp[0] and r.text[sp[0] : sp[1]].strip():
+                        gap += 1
+                        if gap >= 2 and runs[-1]:
+                            runs.append([])
+                    continue
+                gap = 0
+                runs[-1].append(it)
+            for items in runs:
+                if items:
+                    candidates.append((parent, tag, kids, items))
+    for parent, tag, kids, items in candidates:
+        ps, pe = r.spans[parent]
+        if True:
             # trim undated items at both ends (heading rows, "more" rows)
             while items and items[0].hit is None:
                 items.pop(0)
@@ -372,9 +434,8 @@ def _blocks_in(view: "PageView", r: Rendered, hidden: bool, as_of: date | None, 
                 continue
             n_cal = sum(1 for it in dated if it.hit.kind in _CALENDAR)  # type: ignore[union-attr]
             n_rel = sum(1 for it in dated if it.hit.kind in ("relative", "clock"))  # type: ignore[union-attr]
-            if n_cal + n_rel < 2 and not (len(kids) == 1 and parent.tag in _LISTISH and n_cal == 1):
-                continue
-            if n_cal < 2 and n_rel >= 2 and n_rel < 3:
+            single = len(items) == 1 and parent.tag in _LISTISH and n_cal == 1
+            if not (n_cal >= 2 or n_rel >= 3 or (n_cal >= 1 and n_cal + n_rel >= 3) or single):
                 continue
             linked = sum(1 for it in items if it.has_link)
             if linked == 0 and avoid is not None and avoid[0] <= ps < avoid[1]:
@@ -384,49 +445,61 @@ def _blocks_in(view: "PageView", r: Rendered, hidden: bool, as_of: date | None, 
             found.append((parent, items))
     if not found:
         return []
-    # keep the innermost blocks: drop a block one of whose items contains another block
+    # a block whose item holds another block (a tbody around its rows, a folder of sticky
+    # threads): that item is a wrapper, not an item; the block keeps its other items
     spans = r.spans
+    # a one-item block inside an item of a bigger block is that item (a thread's own <tbody>)
+    multi = [(p, its) for p, its in found if len(its) >= 2]
+    item_spans = sorted(spans[it.el] for _, its in multi for it in its)
+    starts = [sp[0] for sp in item_spans]
+
+    def within_item(el) -> bool:
+        s0, e0 = spans[el]
+        k = bisect.bisect_right(starts, s0) - 1
+        while k >= 0 and k >= bisect.bisect_right(starts, s0) - 3:
+            a, b = item_spans[k]
+            if a <= s0 and e0 <= b:
+                return True
+            k -= 1
+        return False
+
+    found = [(p, its) for p, its in found if len(its) >= 2 or not within_item(p)]
     keep = []
     for parent, items in found:
-        inner = False
+        wrappers = set()
         for other, _ in found:
             if other is parent:
                 continue
             os_, oe = spans[other]
             for it in items:
                 s, e = spans[it.el]
-                if s <= os_ and oe <= e and (s, e) != (os_, oe):
-                    inner = True
-                    break
-            if inner:
-                break
-        if not inner:
+                if s <= os_ and oe <= e:
+                    wrappers.add(id(it))
+        if wrappers:
+            items = [it for it in items if id(it) not in wrappers]
+            if sum(1 for it in items if it.hit is not None and it.hit.kind in _CALENDAR) < 2 and len(items) < 3:
+                continue
+        if items:
             keep.append((parent, items))
-    # same parent, several item tags: keep the group with most dated items
-    by_parent: dict = {}
-    for parent, items in keep:
-        prev = by_parent.get(parent)
-        if prev is None or len(items) > len(prev):
-            by_parent[parent] = items
-    keep = list(by_parent.items())
-    keep.sort(key=lambda t: spans[t[0]][0])
+    keep.sort(key=lambda t: spans[t[1][0].el][0])
     # merge sibling groups of the same shape with nothing in between (one feed in several <ul>)
-    merged: list[tuple[object, list[_Item]]] = []
+    merged: list[list] = []  # [first container, items, last container]
     for parent, items in keep:
         if merged:
-            last_parent, last_items = merged[-1]
+            first, last_items, last = merged[-1]
             if (
-                last_parent.getparent() is parent.getparent()
-                and last_parent.tag == parent.tag
-                and last_parent.get("class") == parent.get("class")
-                and _adjacent(last_parent, parent, r)
+                last.tag == parent.tag
+                and last.get("class") == parent.get("class")
+                and last is not parent
+                and not r.text[spans[last][1] : spans[parent][0]].strip()
+                and not last.get("id") and not parent.get("id")
             ):
-                merged[-1] = (last_parent, last_items + items)
+                merged[-1] = [first, last_items + items, parent]
                 continue
-        merged.append((parent, items))
+        merged.append([parent, items, parent])
 
     out: list[DatedList] = []
-    for parent, items in merged:
+    for parent, items, _last in merged:
         heading = _tab_heading(view, r, parent)
         head2, more = _find_heading(view, r, parent, items[0].el)
         if heading is None:

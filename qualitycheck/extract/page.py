@@ -42,7 +42,7 @@ from lxml import etree
 
 from ..errors import InputError
 from .dates import find_publish_date, iter_dates, publish_labels
-from .encoding import decode
+from .encoding import _BOMS, _looks_utf16, decode
 from .links import PageLink, Suspicion, find_links, registrable_domain
 from .lists import DatedList, ListItem, find_lists
 from .marks import Marks, find_marks
@@ -170,14 +170,46 @@ def parse_tree(text: str, name: str = "input", *, keep_comments: bool = False) -
     return tree
 
 
+_CONTROL = re.compile("[\x00-\x08\x0b\x0e-\x1f\ufffd]")
+
+
+def _binaryish(text: str) -> bool:
+    sample = text[:20000]
+    return bool(sample) and len(_CONTROL.findall(sample)) / len(sample) > 0.05
+
+
 def decode_page(data: bytes | str, name: str) -> tuple[str, str]:
+    """Text and encoding of a page: BOM, UTF-16 shape, UTF-8 validity, declared charset, GB18030.
+
+    The same order as :func:`qualitycheck.extract.encoding.decode` (bytes decide before a
+    declared charset, which often lies), with a vectorised check for binary data.
+    """
     if isinstance(data, str):
         if not data.strip():
             raise InputError(f"{name}: empty input")
         return data, "str"
     if not data or not data.strip():
         raise InputError(f"{name}: empty input")
-    return decode(data, html=True, name=name)
+    for bom, enc in _BOMS:
+        if data.startswith(bom):
+            text = data.decode(enc, errors="replace")
+            break
+    else:
+        utf16 = _looks_utf16(data)
+        if utf16:
+            text, enc = data.decode(utf16, errors="replace"), utf16
+        else:
+            if b"\x00" in data[:8000]:
+                raise InputError(f"{name}: looks like a binary file, not text or HTML")
+            try:
+                text, enc = data.decode("utf-8"), "utf-8"
+            except UnicodeDecodeError:
+                return decode(data, html=True, name=name)
+    if _binaryish(text):
+        raise InputError(f"{name}: looks like a binary file, not text or HTML")
+    if not text.strip():
+        raise InputError(f"{name}: empty input")
+    return text, enc
 
 
 # --------------------------------------------------------------------------------------------
@@ -490,37 +522,32 @@ def _find_headline(view: PageView, L: _Lines, body_start: int | None):
         tag = el.tag
         if tag in ("a", "li", "option", "body", "html", "ul", "ol", "table", "tbody", "tr", "form", "label", "button", "img", "input", "i", "em"):
             continue
-        raw = view.text[s:e]
-        if len(el):
-            raw = _strip_nested_meta(view, el)
-        comp = _compact(raw)
-        if not (2 <= len(comp) <= 160):
-            continue
         # must be the whole text of its line(s)
         ls = L.index(s)
         le = L.index(max(s, e - 1))
+        if le - ls > 4:
+            continue
         if _compact(view.text[L.starts[ls] : s]) or _compact(view.text[e : L.ends[le]]):
             continue
-        if le - ls > 4:
+        raw = view.text[s:e]
+        comp = _compact(raw)
+        if not (2 <= len(comp) <= 200):
             continue
         cls = (el.get("class") or "") + " " + (el.get("id") or "")
         heading = tag in ("h1", "h2", "h3", "h4", "h5", "h6")
         titled = bool(_TITLE_CLASS.search(cls))
+        match = _ref_match(comp, refs)
+        if match == 0 and not (heading or titled):
+            continue
+        if len(el):
+            stripped = _strip_nested_meta(view, el)
+            c2 = _compact(stripped)
+            if c2 != comp:
+                raw, comp = stripped, c2
+                match = _ref_match(comp, refs)
+        if not (2 <= len(comp) <= 160):
+            continue
         score = 0.0
-        match = 0.0
-        for ref, weight in refs:
-            m = 0.0
-            if comp == ref:
-                m = 10.0
-            elif len(comp) >= 4 and ref.startswith(comp):
-                m = 5.0 + 4.0 * len(comp) / len(ref)
-            elif len(comp) >= 6 and comp in ref:
-                m = 3.0 + 4.0 * len(comp) / len(ref)
-            elif len(ref) >= 6 and ref in comp and len(comp) <= len(ref) + 12:
-                m = 4.0
-            elif len(ref) >= 6 and ref in comp and len(comp) <= len(ref) * 1.8 + 20:
-                m = 2.0
-            match = max(match, m * weight)
         # a short exact match is a column name as often as a headline
         match *= min(1.0, len(comp) / 10.0)
         score += match
@@ -585,6 +612,25 @@ def _find_headline(view: PageView, L: _Lines, body_start: int | None):
         else:
             break
     return text, el, span, match
+
+
+def _ref_match(comp: str, refs: list[tuple[str, float]]) -> float:
+    """How well a candidate's text agrees with the page's own title statements (0–10)."""
+    match = 0.0
+    for ref, weight in refs:
+        m = 0.0
+        if comp == ref:
+            m = 10.0
+        elif len(comp) >= 4 and ref.startswith(comp):
+            m = 5.0 + 4.0 * len(comp) / len(ref)
+        elif len(comp) >= 6 and comp in ref:
+            m = 3.0 + 4.0 * len(comp) / len(ref)
+        elif len(ref) >= 6 and ref in comp and len(comp) <= len(ref) + 12:
+            m = 4.0
+        elif len(ref) >= 6 and ref in comp and len(comp) <= len(ref) * 1.8 + 20:
+            m = 2.0
+        match = max(match, m * weight)
+    return match
 
 
 def _table_title(L: _Lines, limit: int) -> tuple[str, int] | None:
@@ -786,18 +832,33 @@ def _classify(view: PageView, headline, body_weight: float, published, lists: li
     has_crumb = bool(_BREADCRUMB.search(text))
     url_kind = _url_kind(view.url)
     has_password = any((i.get("type") or "").lower() == "password" for i in view.tree.iter("input"))
-    if headline is not None and (body_weight >= 60 or (published is not None and headline[3] >= 5.0)):
-        if not (biggest >= 8 and body_weight < 120 and has_pager):
+    # the "text" found is one entry of a long list, or the list itself: a list page
+    list_dominated = False
+    if view.body_range is not None:
+        bs, be = view.body_range
+        spans = view.rendered.spans
+        for b in visible_lists:
+            if len(b.items) < 8 or b.element not in spans:
+                continue
+            cs, ce = spans[b.element]
+            overlap = max(0, min(be, ce) - max(bs, cs))
+            if overlap >= 0.5 * (be - bs):
+                list_dominated = True
+                break
+    if not list_dominated:
+        if headline is not None and (body_weight >= 60 or (published is not None and headline[3] >= 5.0)):
+            if not (biggest >= 8 and body_weight < 120 and has_pager):
+                return "article"
+        if headline is not None and body_weight >= 200:
             return "article"
-    if headline is not None and body_weight >= 200:
-        return "article"
     if has_password and body_weight < 200:
         return "other"
     headed = [b for b in visible_lists if b.heading]
     if url_kind == "home" and lists:
         return "home"
+    searchy = bool(view.html_title and re.search(r"搜索结果|检索结果|search", view.html_title, re.I))
     if lists:
-        if has_pager or (has_crumb and len(headed) <= 2) or url_kind == "list":
+        if has_pager or (has_crumb and len(headed) <= 2) or url_kind == "list" or searchy:
             return "list"
         if len(headed) >= 3 or len(lists) >= 4:
             return "home"
@@ -806,6 +867,13 @@ def _classify(view: PageView, headline, body_weight: float, published, lists: li
         return "list"
     if headline is not None and (body_weight >= 30 or published is not None):
         return "article"
+    # undated lists of headlines (ranking tables, feeds without times)
+    long_links = 0
+    for el, (s, e) in view.rendered.spans.items():
+        if el.tag == "a" and e - s >= 10 and len(_HAN.findall(view.text[s:e])) >= 8:
+            long_links += 1
+    if long_links >= 20:
+        return "list" if (has_pager or has_crumb or url_kind == "list") else "home"
     return "other"
 
 
@@ -936,14 +1004,15 @@ def _read_view(view: PageView, source: str, url: str | None, encoding: str, *, a
     timings["marks"] = time.perf_counter() - t
 
     t = time.perf_counter()
+    saved = view.body_range
+    if main.headline is None or main.body_weight < 60:
+        view.body_range = None  # not an article: dated rows without links are list rows, not text
     lists = find_lists(view, as_of)
+    view.body_range = saved
     timings["lists"] = time.perf_counter() - t
 
     kind = _classify(view, main.headline, main.body_weight, main.published, lists, L)
-    if kind == "article":
-        lists = [b for b in lists if len(b.items) >= 2]
-    else:
-        lists = [b for b in lists if len(b.items) >= 2 or b.heading]
+    lists = _keep_lists(kind, lists)
 
     t = time.perf_counter()
     links, suspicions = find_links(view)
@@ -967,6 +1036,24 @@ def _read_view(view: PageView, source: str, url: str | None, encoding: str, *, a
         lists=lists, links=links, nav=nav, messages=messages, meta=dict(view.meta), encoding=encoding,
         timings=timings, suspicions=suspicions, published_text=main.published_text if kind == "article" else None,
     )
+
+
+def _keep_lists(kind: str, lists: list[DatedList]) -> list[DatedList]:
+    """Which blocks a page of this kind reports.
+
+    Articles: blocks with at least two calendar-dated items (related news, sidebars).
+    List and home pages: also single-item blocks under a heading (a column box showing one
+    item), and the page's main feed when its items show only relative times (网易 N小时前).
+    """
+    if kind == "article":
+        return [b for b in lists if b.n_dated >= 2]
+    keep = [b for b in lists if b.n_dated >= 2 or (b.n_dated == 1 and (len(b.items) >= 2 or b.heading))]
+    relative = [b for b in lists if b.n_dated == 0 and not b.hidden]
+    if relative:
+        main = max(relative, key=lambda b: len(b.items))
+        if not keep or len(main.items) > max(len(b.items) for b in keep):
+            keep.append(main)
+    return keep
 
 
 def _footer_text(view: PageView, L: _Lines) -> str:
