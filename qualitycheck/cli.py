@@ -317,5 +317,13 @@ def bench_csc(path, engine, limit, as_json):
         click.echo(json.dumps(result, ensure_ascii=False, indent=1) if as_json else format_csc_report(result))
 
 
+def _attach_serve() -> None:
+    from .integrations.server import serve_command
+
+    main.add_command(serve_command, name="serve")
+
+
+_attach_serve()
+
 if __name__ == "__main__":  # pragma: no cover
     main()
