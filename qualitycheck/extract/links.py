@@ -21,12 +21,13 @@ solicitation context and are skipped after 打击/整治/查处/… .
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urljoin
 
 import yaml
 
@@ -100,6 +101,7 @@ class TermRule:
     literal: list[str]
     context: bool                 # generic word: needs a non-negated context
     corroborate: bool             # heuristic: reported only with another hit in the same text
+    anchors: tuple[str, ...]      # lower-case words one of which every hit contains (cheap prefilter)
     scopes: frozenset[str]
     source: list[str]
     hit_examples: list[str] = field(default_factory=list)
@@ -110,32 +112,31 @@ class TermRule:
 class InjectionDictionary:
     rules: list[TermRule]
     junk_tags: list[TermRule]
-    _any: dict = field(default_factory=dict, repr=False)
 
-    def _prefilter(self, scope: str) -> re.Pattern | None:
-        if scope not in self._any:
-            parts = [r.pattern.pattern for r in self.rules if scope in r.scopes and not r.corroborate]
-            self._any[scope] = re.compile("|".join(f"(?:{p})" for p in parts), re.I) if parts else None
-        return self._any[scope]
+    def candidates(self, low: str, scope: str) -> list[TermRule]:
+        """Rules of this scope whose anchor words occur in ``low`` (lower-cased text)."""
+        return [r for r in self.rules if scope in r.scopes and not r.corroborate and any(a in low for a in r.anchors)]
 
     def scan(self, text: str, scope: str) -> tuple[TermRule, str] | None:
         """The first rule hitting ``text`` in this scope, with the matched text."""
         if not text:
             return None
-        pre = self._prefilter(scope)
-        if pre is None or not pre.search(text):
-            return None
-        for rule in self.rules:
-            if scope not in rule.scopes or rule.corroborate:
-                continue
-            for m in rule.pattern.finditer(text):
-                if rule.context:
-                    before = text[max(0, m.start() - 8) : m.start()]
-                    after = text[m.end() : m.end() + 6]
-                    if _NEGATION.search(before) or _NEGATION_AFTER.search(after):
-                        continue
-                return rule, m.group(0)
+        for rule in self.candidates(text.lower(), scope):
+            hit = rule_hit(rule, text)
+            if hit:
+                return rule, hit
         return None
+
+
+def rule_hit(rule: TermRule, text: str) -> str | None:
+    for m in rule.pattern.finditer(text):
+        if rule.context:
+            before = text[max(0, m.start() - 8) : m.start()]
+            after = text[m.end() : m.end() + 6]
+            if _NEGATION.search(before) or _NEGATION_AFTER.search(after):
+                continue
+        return m.group(0)
+    return None
 
 
 def _compile_entry(entry: dict, where: str) -> tuple[re.Pattern, list[str]]:
@@ -172,11 +173,14 @@ def load_injection_dictionary(folder: Path = INJECTION_DIR) -> InjectionDictiona
             if not entry.get("source"):
                 raise DictionaryError(f"{where}: missing 'source'")
             pattern, literal = _compile_entry(entry, where)
+            anchors = tuple(a.lower() for a in (entry.get("anchors") or [])) + tuple(t.lower() for t in literal)
+            if entry.get("pattern") and not entry.get("anchors"):
+                raise DictionaryError(f"{where}: a 'pattern' entry needs 'anchors' (words every hit contains)")
             examples = entry.get("examples") or {}
             rule = TermRule(
                 id=entry["id"], category=category, why=entry.get("why") or why, pattern=pattern,
                 literal=literal, context=bool(entry.get("context", False)),
-                corroborate=bool(entry.get("corroborate", False)),
+                corroborate=bool(entry.get("corroborate", False)), anchors=anchors,
                 scopes=frozenset(entry.get("scopes") or default_scopes),
                 source=list(entry["source"]) if isinstance(entry["source"], list) else [entry["source"]],
                 hit_examples=list(examples.get("hit") or []), clean_examples=list(examples.get("clean") or []),
@@ -193,12 +197,16 @@ def injection_dictionary() -> InjectionDictionary:
 # --------------------------------------------------------------------------------------------
 # Domains
 
+_IP = re.compile(r"[\d.]+")
+
+
+@lru_cache(maxsize=4096)
 def registrable_domain(host: str | None) -> str | None:
     """example.gov.cn for www.example.gov.cn; sc.gov.cn style province suffixes kept."""
     if not host:
         return None
     host = host.lower().strip(".").split(":")[0]
-    if re.fullmatch(r"[\d.]+", host):
+    if _IP.fullmatch(host):
         return host
     labels = host.split(".")
     if len(labels) <= 2:
@@ -209,13 +217,26 @@ def registrable_domain(host: str | None) -> str | None:
     return last2
 
 
+_HOST = re.compile(r"^(?:[a-zA-Z][a-zA-Z0-9+.\-]*:)?//(?:[^/?#@]*@)?(\[[^\]]*\]|[^/?#:\\]+)")
+
+
+def host_of(url: str) -> str:
+    """The host of an absolute (or scheme-relative) URL, lower-case; '' if none."""
+    m = _HOST.match(url)
+    return m.group(1).lower() if m else ""
+
+
 def is_gov_host(host: str) -> bool:
     host = host.lower()
     return host.endswith(".gov.cn") or host == "gov.cn" or host.endswith(".政务") or host.endswith(".gov")
 
 
-def link_text(a) -> str:
-    text = re.sub(r"\s+", " ", a.text_content() or "").strip()
+def link_text(a, view: "PageView | None" = None) -> str:
+    span = view.rendered.spans.get(a) if view is not None else None
+    if span is not None:
+        text = " ".join(view.text[span[0] : span[1]].split())
+    else:
+        text = " ".join((a.text_content() or "").split())
     if not text:
         for img in a.iter("img"):
             text = (img.get("alt") or img.get("title") or "").strip()
@@ -269,33 +290,50 @@ def find_links(view: "PageView") -> tuple[list[PageLink], list[Suspicion]]:
 
     links: list[PageLink] = []
     by_root: dict = {}
+    anchors = []
+    texts = []
     for a in view.iter_tag("a"):
         href = (a.get("href") or "").strip()
         if not href:
             continue
-        text = link_text(a)
-        low = href.lower()
+        text = link_text(a, view)
+        low = href[:11].lower()
         if low.startswith(("javascript:", "mailto:", "tel:", "#")):
             absolute = href
             host = ""
         else:
             absolute = urljoin(base, href) if base else href
-            try:
-                host = urlsplit(absolute if "//" in absolute else "").hostname or ""
-            except ValueError:
-                host = ""
-        external = bool(host) and site is not None and registrable_domain(host) != site
-        if bool(host) and site is None:
-            external = True
+            host = host_of(absolute)
+        external = bool(host) and (site is None or registrable_domain(host) != site)
         root = hidden_of.get(a)
         hidden = root is not None
         link = PageLink(text, absolute, hidden, external)
-        hit = dic.scan(text, "link") or dic.scan(a.get("title") or "", "link") or dic.scan(href, "url")
-        if hit:
-            link.why = f"{hit[0].why}:{hit[1]}"
         links.append(link)
+        anchors.append(a)
+        texts.append(text + " " + (a.get("title") or ""))
         if hidden and external and host:
             by_root.setdefault(root, []).append((link, host))
+    # the anchors over all link texts (and addresses) at once, then the rules where they occur
+    for scope, values in (("link", texts), ("url", [l.href for l in links])):
+        if not values:
+            continue
+        joined = "\n".join(values)
+        rules = dic.candidates(joined.lower(), scope)
+        if not rules:
+            continue
+        starts = []
+        pos = 0
+        for v in values:
+            starts.append(pos)
+            pos += len(v) + 1
+        for rule in rules:
+            for m in rule.pattern.finditer(joined):
+                i = bisect.bisect_right(starts, m.start()) - 1
+                if links[i].why:
+                    continue
+                hit = rule_hit(rule, values[i])
+                if hit:
+                    links[i].why = f"{rule.why}:{hit}"
 
     # Hidden blocks of external links that are not interactive UI.
     if by_root:

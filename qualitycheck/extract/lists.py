@@ -134,7 +134,7 @@ def _date_hits(text: str, as_of: date | None) -> list[_Hit]:
 
 
 def _compact(s: str) -> str:
-    return re.sub(r"\s+", "", s)
+    return "".join(s.split())
 
 
 @dataclass

@@ -46,6 +46,18 @@ _LINK_CALL = re.compile(r"\bLink\(\s*['\"](\d{10}|bm\d{8})['\"]\s*\)")
 _SITE_CODE_PARAM = re.compile(r"site_?code=(\d{10}|bm\d{8})", re.I)
 
 
+_LOWER = "translate({}, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz')"
+_CONAC_LINKS = "//a[contains(" + _LOWER.format("@href") + ", 'conac.cn')]"
+_CONAC_SCRIPTS = "//script[contains(" + _LOWER.format("@src") + ", 'dcs.conac.cn')]"
+_CONAC_IMGS = "//img[contains(" + _LOWER.format("@src") + ", 'dzjg') or contains(" + _LOWER.format("@src") + ", 'conac')]"
+_JIUCUO_SCRIPTS = "//script[@id='_jiucuo_' or contains(@src, '/exposure/jiucuo')]"
+_JIUCUO_LINKS = (
+    "//a[contains(@href, 'jiucuo') or contains(@onclick, 'jiucuo') or contains(@href, 'kaipuyun') "
+    "or contains(@onclick, 'kaipuyun') or contains(@onclick, 'Link(')]"
+)
+_IFRAMES = "//iframe"
+
+
 @dataclass
 class Marks:
     site_code: str | None = None    # visible 网站标识码 text value
@@ -104,21 +116,18 @@ def find_marks(view: "PageView") -> Marks:
 
     visible = view.is_visible
     # 党政机关网站标识 -------------------------------------------------------------------
-    for a in view.iter_tag("a"):
-        href = a.get("href") or ""
-        if "conac.cn" in href.lower() and visible(a):
+    for a in view.xpath(_CONAC_LINKS):
+        if visible(a):
             marks.conac = True
             break
     if not marks.conac:
-        for s in view.iter_tag("script"):
-            src = (s.get("src") or "").lower()
-            if "dcs.conac.cn" in src and visible(s):
+        for s in view.xpath(_CONAC_SCRIPTS):
+            if visible(s):
                 marks.conac = True
                 break
     if not marks.conac:
-        for img in view.iter_tag("img"):
-            src = img.get("src") or ""
-            if _CONAC_IMG.search(src) and visible(img):
+        for img in view.xpath(_CONAC_IMGS):
+            if _CONAC_IMG.search(img.get("src") or "") and visible(img):
                 alt = (img.get("alt") or "") + (img.get("title") or "")
                 parent_a = next((p for p in img.iterancestors("a")), None)
                 if "党政机关" in alt or parent_a is not None or img.get("id") == "imgConac":
@@ -128,7 +137,7 @@ def find_marks(view: "PageView") -> Marks:
     # 我为政府网站找错 ----------------------------------------------------------------------
     jiucuo: bool | None = False
     site_codes: list[str] = []
-    for s in view.iter_tag("script"):
+    for s in view.xpath(_JIUCUO_SCRIPTS):
         sid = s.get("id") or ""
         src = s.get("src") or ""
         if sid == "_jiucuo_" or "/exposure/jiucuo" in src:
@@ -136,7 +145,7 @@ def find_marks(view: "PageView") -> Marks:
                 site_codes.append(s.get("sitecode").strip())
             if visible(s):
                 jiucuo = True
-    for a in view.iter_tag("a"):
+    for a in view.xpath(_JIUCUO_LINKS):
         target = (a.get("href") or "") + " " + (a.get("onclick") or "")
         hit = _JIUCUO_HREF.search(target)
         call = _LINK_CALL.search(a.get("onclick") or "")
@@ -149,7 +158,7 @@ def find_marks(view: "PageView") -> Marks:
             if visible(a):
                 jiucuo = True
     if not jiucuo:
-        for fr in view.iter_tag("iframe"):
+        for fr in view.xpath(_IFRAMES):
             blob = _attrs(fr).lower()
             if "jiucuo" in blob or "纠错" in blob or "找错" in blob:
                 jiucuo = None

@@ -43,7 +43,7 @@ from lxml import etree
 from ..errors import InputError
 from .dates import find_publish_date, iter_dates, publish_labels
 from .encoding import _BOMS, _looks_utf16, decode
-from .links import PageLink, Suspicion, find_links, registrable_domain
+from .links import PageLink, Suspicion, find_links, host_of, registrable_domain
 from .lists import DatedList, ListItem, find_lists
 from .marks import Marks, find_marks
 from .render import BLOCK_TAGS, MiniJS, Rendered, render
@@ -257,6 +257,15 @@ class PageView:
     def is_visible(self, el) -> bool:
         return el in self.rendered.spans
 
+    def xpath(self, path: str) -> list:
+        """Elements matching an absolute XPath (``//tag[...]``) in the tree and in script-written markup."""
+        found = self.tree.xpath(path)
+        if self._written_elements:
+            rel = path.replace("//", "descendant-or-self::")
+            for frag in self._written_elements:
+                found.extend(frag.xpath(rel))
+        return found
+
     def iter_tag(self, tag: str) -> Iterator:
         yield from self.tree.iter(tag)
         for frag in self._written_elements:
@@ -286,16 +295,16 @@ class PageView:
                     return registrable_domain(host)
         counts: Counter = Counter()
         for a in self.tree.iter("a"):
-            href = a.get("href") or ""
-            if href.startswith(("http://", "https://", "//")):
-                try:
-                    host = urlsplit(href).hostname
-                except ValueError:
-                    continue
+            href = a.get("href")
+            if href and href.startswith(("http://", "https://", "//")):
+                host = host_of(href)
                 if host:
-                    counts[registrable_domain(host)] += 1
+                    counts[host] += 1
         if counts:
-            return counts.most_common(1)[0][0]
+            domains: Counter = Counter()
+            for host, n in counts.items():
+                domains[registrable_domain(host)] += n
+            return domains.most_common(1)[0][0]
         return None
 
 
@@ -303,7 +312,7 @@ class PageView:
 # Lines and paragraph statistics
 
 def _compact(s: str) -> str:
-    return re.sub(r"\s+", "", s)
+    return "".join(s.split())
 
 
 class _Lines:
@@ -428,6 +437,11 @@ def _trim_body(view: PageView, L: _Lines, i: int, j: int, skip: set[int]) -> tup
 _META_LABEL = re.compile(r"(?:来\s*源|作\s*者|编\s*辑|记\s*者|浏览|点击|阅读|访问量|发布人|发布|时间|日期|字[号体])\s*[:：]")
 
 
+_META_LINE_LABEL = re.compile(r"(?:作者|编辑|记者|浏览|点击|阅读|访问量|发布人|发布时间|发布日期|日期|时间)\s*[:：]")
+_CLOCK_TEXT = re.compile(r"\d{1,2}[:：时]\d{1,2}(?:[:：分]\d{1,2}秒?)?分?")
+_META_PUNCT = re.compile(r"[\s:：|｜/\[\]【】()（）\d,，.、-]+")
+
+
 def _has_meta_label(line: str) -> bool:
     return bool(_META_LABEL.search(line))
 
@@ -438,15 +452,15 @@ def _is_meta_line(line: str) -> bool:
     if not s or len(s) > 120:
         return False
     has_date = bool(iter_dates(s))
-    has_label = bool(_SOURCE_LABEL.search(s) or re.search(r"(?:作者|编辑|记者|浏览|点击|阅读|访问量|发布人|发布时间|发布日期|日期|时间)\s*[:：]", s))
+    has_label = bool(_SOURCE_LABEL.search(s) or _META_LINE_LABEL.search(s))
     if not (has_date or has_label):
         return False
     rest = s
     for h in reversed(iter_dates(s)):
         rest = rest[: h.start] + rest[h.end :]
-    rest = re.sub(r"\d{1,2}[:：时]\d{1,2}(?:[:：分]\d{1,2}秒?)?分?", "", rest)
+    rest = _CLOCK_TEXT.sub("", rest)
     rest = _META_WORDS.sub("", rest)
-    rest = re.sub(r"[\s:：|｜/\[\]【】()（）\d,，.、-]+", "", rest)
+    rest = _META_PUNCT.sub("", rest)
     # what is left are the values of the labels (a source name, an author): short
     return len(rest) <= 40 if has_label else len(rest) <= 6
 
@@ -455,6 +469,9 @@ def _is_meta_line(line: str) -> bool:
 # Headline
 
 def _title_refs(view: PageView) -> list[str]:
+    cached = getattr(view, "_title_refs_cache", None)
+    if cached is not None:
+        return cached
     refs = []
     for name in ("ArticleTitle", "og:title", "title", "headline", "contentTitle", "twitter:title", "Title", "dc.title"):
         v = view.meta_get(name)
@@ -470,6 +487,7 @@ def _title_refs(view: PageView) -> list[str]:
     for r in refs:
         if r and r not in out:
             out.append(r)
+    view._title_refs_cache = out
     return out
 
 
@@ -751,20 +769,38 @@ def _find_source(view: PageView, L: _Lines, i: int, j: int) -> str | None:
 _NAV_CLASS = re.compile(r"nav|menu|daohang|lanmu|column|channel|dh\b|top_?link", re.I)
 
 
+_NAV_XPATH = etree.XPath(
+    "//nav | //*[self::ul or self::div or self::table][contains(@class,'nav') or contains(@id,'nav') or "
+    "contains(@class,'menu') or contains(@id,'menu') or contains(@class,'Nav') or contains(@id,'Nav') or "
+    "contains(@class,'Menu') or contains(@class,'daohang') or contains(@class,'lanmu') or contains(@class,'column') or "
+    "contains(@class,'channel') or contains(@id,'daohang')]"
+)
+
+
 def _find_nav(view: PageView, limit: int | None) -> list[tuple[str, str]]:
+    """(column name, URL) pairs from navigation menus above the main text: the site's columns."""
     out: list[tuple[str, str]] = []
     seen: set[str] = set()
     spans = view.rendered.spans
-    for el in view.tree.iter("ul", "nav", "div", "table"):
-        if el.tag != "nav" and not _NAV_CLASS.search((el.get("class") or "") + " " + (el.get("id") or "")):
-            continue
+    roots = []
+    for el in _NAV_XPATH(view.tree):
         sp = spans.get(el)
-        if limit is not None and sp is not None and sp[0] > limit:
+        if sp is None or (limit is not None and sp[0] > limit):
             continue
+        roots.append((sp, el))
+    roots.sort(key=lambda t: (t[0][0], -t[0][1]))
+    last_end = -1
+    for (s, e), el in roots:
+        if s < last_end:
+            continue  # inside a menu already read
+        last_end = e
         for a in el.iter("a"):
             href = a.get("href") or ""
-            text = re.sub(r"\s+", "", a.text_content() or "")
-            if not href or href.lower().startswith(("javascript", "#", "mailto")) or not (2 <= len(text) <= 12):
+            sp = spans.get(a)
+            if sp is None or not href or href.startswith(("javascript", "#", "mailto", "JavaScript")):
+                continue
+            text = "".join(view.text[sp[0] : sp[1]].split())
+            if not (2 <= len(text) <= 12):
                 continue
             absolute = view.absolute(href) or href
             if absolute in seen:
