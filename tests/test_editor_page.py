@@ -117,6 +117,12 @@ def card(driver, code, match):
     raise AssertionError(f"no open {code} card for {match!r}")
 
 
+def title_text(driver) -> str:
+    """The headline as rendered (highlights split it into several pieces)."""
+    return driver.execute_script(
+        "return Array.from(document.querySelectorAll('#qc-doc .qc-title')).map(n => n.textContent).join('');")
+
+
 def editor_text(driver) -> str:
     return driver.execute_script("return window.qualitycheckEditor.text();")
 
@@ -242,7 +248,7 @@ def test_upload_docx(browser, server, tmp_path):
     d.find_element(By.ID, "qc-file").send_keys(str(path))
     wait(d, lambda _: d.find_element(By.ID, "qc-doc").is_displayed())
     assert "通知.docx" in d.find_element(By.ID, "qc-docmeta").text
-    assert d.find_element(By.CSS_SELECTOR, "#qc-doc .qc-title").text == TITLE
+    assert title_text(d) == TITLE
     assert {"QC102", "QC205"} <= {m["code"] for m in marks(d)}
 
 
@@ -252,7 +258,7 @@ def test_upload_html_keeps_its_publish_date(browser, server):
     d.execute_script("document.getElementById('qc-published').value = '';")
     d.find_element(By.ID, "qc-file").send_keys(str(ROOT / "examples" / "notice.html"))
     wait(d, lambda _: d.find_element(By.ID, "qc-doc").is_displayed())
-    assert d.find_element(By.CSS_SELECTOR, "#qc-doc .qc-title").text.startswith("四川省人民政府办公厅")
+    assert title_text(d) == "四川省人民政府办公厅关于2018年第三季度全省政府网站抽查情况的通报"
     # The page's date is kept for re-checks, so date-aware rules judge the text as of its publication.
     assert d.find_element(By.ID, "qc-published").get_attribute("value") == "2018-09-19"
     assert "2018-09-19" in d.find_element(By.ID, "qc-docmeta").text
