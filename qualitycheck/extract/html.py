@@ -1,8 +1,13 @@
-"""HTML pages and fragments to Documents: one parse, trafilatura for the body.
+"""HTML pages and fragments to Documents: one parse, the page reader's headline and main text.
+
+A full page goes through the page reader (:mod:`.page`): the displayed headline
+becomes the title segment, the main text the body segment, with the publish
+date and 来源 line.  A fragment (no ``<html>``/``<body>``, e.g. a CMS article
+body) is checked whole, block by block.
 
 Inline suppression survives extraction by riding along in the text:
 ``<!-- qc: disable=QC201 -->`` comments and ``data-qc-ignore`` elements are
-replaced by private-use marker characters before trafilatura runs, and the
+replaced by private-use marker characters before the text is rendered, and the
 markers are turned back into suppressed ranges of the extracted text.
 """
 
@@ -33,7 +38,6 @@ _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 _SOURCE_LINE = re.compile(
     r"(?:信息来源|文章来源|稿件来源|来源)\s*[:：]\s*([^\s|｜:：]{1,40})"
 )
-_TITLE_SPLIT = re.compile(r"\s*(?:[_|｜]|--|—|-\s)\s*")
 
 
 @dataclass
@@ -55,15 +59,9 @@ def _is_fragment(text: str) -> bool:
 
 def parse_html(text: str, name: str = "input") -> ParsedPage:
     """Parse once, with suppression comments and data-qc-ignore turned into markers."""
-    if not text.strip():
-        raise InputError(f"{name}: empty HTML")
-    parser = lxml.html.HTMLParser(remove_comments=False, remove_pis=True, recover=True)
-    try:
-        tree = lxml.html.document_fromstring(text, parser=parser)
-    except (etree.ParserError, ValueError) as exc:
-        raise InputError(f"{name}: cannot parse HTML: {exc}") from None
-    if tree is None:
-        raise InputError(f"{name}: cannot parse HTML")
+    from .page import parse_tree
+
+    tree = parse_tree(text, name, keep_comments=True)
     page = ParsedPage(tree)
     _plant_markers(page)
     return page
@@ -179,63 +177,49 @@ def visible_text(root: etree._Element) -> str:
     return "\n".join(line for line in lines if line)
 
 
-def _headline(tree: lxml.html.HtmlElement, page_title: str) -> str | None:
-    """The displayed headline: a heading that the <title> starts with, else the title's first part."""
-    page_title = _MARK_RE.sub("", page_title).strip()
-    candidates = []
-    for el in tree.xpath("//h1|//h2|//h3|//*[contains(@class,'title') or contains(@id,'title')]"):
-        if _is_hidden(el):
-            continue
-        text = re.sub(r"\s+", "", _MARK_RE.sub("", el.text_content() or ""))
-        if 4 <= len(text) <= 120:
-            candidates.append(text)
-    compact_title = re.sub(r"\s+", "", page_title)
-    for text in candidates:
-        if compact_title.startswith(text) or text in compact_title:
-            return text
-    if page_title:
-        first = _TITLE_SPLIT.split(page_title)[0].strip()
-        return first or None
-    return candidates[0] if candidates else None
-
-
 def html_to_document(text: str, source: str = "<html>", url: str | None = None) -> Document:
     """Extract title, publish date, source line and body text from an HTML page or fragment."""
     page = parse_html(text, source)
     tree = page.tree
-    fragment = _is_fragment(text)
     title: str | None = None
+    published = None
+    source_line = None
     body = ""
-    if not fragment:
-        import trafilatura
+    meta: dict = {}
+    if not _is_fragment(text):
+        from .page import PageView, _extract_main, _Lines, _title_refs
 
-        result = trafilatura.bare_extraction(
-            tree, url=url, with_metadata=False, include_comments=False, include_tables=True,
-            favor_precision=False,
-        )
-        body = (getattr(result, "text", None) or "") if result is not None else ""
-        title_el = tree.find(".//title")
-        page_title = title_el.text_content() if title_el is not None else ""
-        title = _headline(tree, page_title)
-    page_text = visible_text(tree.body if tree.body is not None else tree)
-    if not body.strip():
+        view = PageView(tree, url, text)
+        lines = _Lines(view, _title_refs(view))
+        main = _extract_main(view, lines, True)
+        title = _MARK_RE.sub("", main.title).strip() if main.title else None
+        body = main.body
+        published = main.published
+        source_line = main.source_line
+        if published is not None:
+            meta["published_from"] = "page"
+        page_text = view.text
+    else:
+        page_text = visible_text(tree.body if tree.body is not None else tree)
+    if not _MARK_RE.sub("", body).strip():
         body = page_text
     body, suppressed = strip_markers(body, page)
-    page_text = _MARK_RE.sub("", page_text)
-    published = None
-    hit = find_publish_date(page_text)
-    if hit is not None:
-        published = hit.date
-    else:
-        for name in ("PubDate", "publishdate", "pubdate", "article:published_time"):
-            metas = tree.xpath(f"//meta[@name='{name}' or @property='{name}']/@content")
-            if metas:
-                hits = iter_dates(metas[0])
-                if hits:
-                    published = hits[0].date
-                    break
-    src = _SOURCE_LINE.search(page_text)
-    source_line = src.group(1).strip() if src else None
+    if published is None:
+        hit = find_publish_date(_MARK_RE.sub("", page_text))
+        if hit is not None:
+            published = hit.date
+        else:
+            for name in ("PubDate", "publishdate", "pubdate", "article:published_time"):
+                metas = tree.xpath(f"//meta[@name='{name}' or @property='{name}']/@content")
+                if metas:
+                    hits = iter_dates(metas[0])
+                    if hits:
+                        published = hits[0].date
+                        meta["published_from"] = "meta"
+                        break
+    if source_line is None and _is_fragment(text):
+        src = _SOURCE_LINE.search(_MARK_RE.sub("", page_text))
+        source_line = src.group(1).strip() if src else None
 
     segments: list[Segment] = []
     parts: list[str] = []
@@ -258,5 +242,6 @@ def html_to_document(text: str, source: str = "<html>", url: str | None = None) 
         url=url,
         segments=segments,
         suppressed=[(Span(s.start + shift, s.end + shift), codes) for s, codes in suppressed],
+        meta=meta,
     )
     return doc
