@@ -62,6 +62,25 @@ def start_server(cpu: int, no_lm: bool, accept_file: Path) -> tuple[subprocess.P
     raise SystemExit("the server did not start: " + (proc.stderr.read() if proc.stderr else ""))
 
 
+def in_process(chars: int, n: int, no_lm: bool) -> list[float]:
+    """check_document on the same article, n times after one warm-up call: milliseconds each."""
+    from qualitycheck.api import check_document
+    from qualitycheck.config import Config
+    from qualitycheck.document import Document
+
+    text = article(chars)
+    cfg = Config.load(search_from=ROOT)  # what the server loads
+    if no_lm:
+        cfg.data["typo"]["language_model"] = False
+    check_document(Document(text=text), cfg)
+    times = []
+    for _ in range(n):
+        t0 = time.perf_counter()
+        check_document(Document(text=text), cfg)
+        times.append((time.perf_counter() - t0) * 1000)
+    return times
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("-n", type=int, default=200, help="timed requests (default 200)")
@@ -69,7 +88,11 @@ def main() -> None:
     ap.add_argument("--cpu", type=int, default=None, help="CPU for the server (default: the first one allowed)")
     ap.add_argument("--no-lm", action="store_true", help="serve without the language-model typo engine (QC103)")
     ap.add_argument("--warmup", type=int, default=10)
+    ap.add_argument("--in-process", action="store_true", help=argparse.SUPPRESS)
     args = ap.parse_args()
+    if args.in_process:
+        print(json.dumps(in_process(args.chars, args.n, args.no_lm)))
+        return
 
     allowed = sorted(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else [0]
     server_cpu = args.cpu if args.cpu is not None else allowed[0]
@@ -105,22 +128,14 @@ def main() -> None:
             proc.terminate()
             proc.wait(timeout=30)
 
-    # The same work in-process, on the server's core.
-    from qualitycheck.api import check_document
-    from qualitycheck.config import Config
-    from qualitycheck.document import Document
-
-    if hasattr(os, "sched_setaffinity"):
-        os.sched_setaffinity(0, {server_cpu})
-    cfg = Config.default()
+    # The same work in-process, in a fresh process pinned like the server from its start
+    # (so numpy's thread pool sees the same single CPU).
+    cmd = [sys.executable, __file__, "--in-process", "--chars", str(args.chars), "-n", str(min(args.n, 50))]
     if args.no_lm:
-        cfg.data["typo"]["language_model"] = False
-    check_document(Document(text=text), cfg)
-    inproc = []
-    for _ in range(min(args.n, 50)):
-        t0 = time.perf_counter()
-        check_document(Document(text=text), cfg)
-        inproc.append((time.perf_counter() - t0) * 1000)
+        cmd.append("--no-lm")
+    out = subprocess.run(cmd, capture_output=True, text=True, check=True,
+                         preexec_fn=(lambda: os.sched_setaffinity(0, {server_cpu})) if hasattr(os, "sched_setaffinity") else None)
+    inproc = json.loads(out.stdout)
 
     typo = health.get("models", {}).get("typo_model")
     print(f"POST /v1/check, {len(text):,}-character article, {args.n} requests after {args.warmup} warm-up, "
