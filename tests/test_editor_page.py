@@ -75,7 +75,11 @@ def browser(tmp_path_factory):
                 "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-extensions",
                 "--disable-default-apps", "--metrics-recording-only", "--no-default-browser-check",
                 "--disable-dev-shm-usage", f"--user-data-dir={profile}", "--window-size=1440,900",
-                "--force-device-scale-factor=1", "--lang=zh-CN"):
+                "--force-device-scale-factor=1", "--lang=zh-CN", "--no-proxy-server", "--no-pings",
+                "--disable-domain-reliability", "--disable-client-side-phishing-detection",
+                "--disable-features=Translate,OptimizationHints,MediaRouter,AutofillServerCommunication",
+                # Nothing but 127.0.0.1 resolves inside this browser.
+                "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1"):
         opts.add_argument(arg)
     driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=opts)
     driver.set_page_load_timeout(30)
