@@ -222,23 +222,24 @@ def classify_item_date(text: str, as_of: date | None = None, year_hint: int | No
     return None
 
 
-_URL_DATE = re.compile(
-    r"(?<!\d)((?:19|20)\d{2})[-/_]?(1[0-2]|0[1-9])[-/_]?(3[01]|[12]\d|0[1-9])(?!\d)"
+_URL_DAY = re.compile(
+    r"(?<!\d)((?:19|20)\d{2})[-_]?(1[0-2]|0[1-9])[-_]?(3[01]|[12]\d|0[1-9])(?!\d)"
     r"|/((?:19|20)\d{2})/(1[0-2]|0?[1-9])/(3[01]|[12]\d|0?[1-9])/"
-    r"|/((?:19|20)\d{2})(1[0-2]|0[1-9])/"
 )
+_URL_MONTH = re.compile(r"/((?:19|20)\d{2})(1[0-2]|0[1-9])/")
 
 
 def url_date(url: str | None) -> tuple[int, int, int | None] | None:
     """(year, month, day or None) that CMS URLs carry: t20230608_…, /2024/10/14/, /202306/."""
     if not url:
         return None
-    m = _URL_DATE.search(url)
-    if not m:
-        return None
-    g = m.groups()
-    if g[0]:
-        return int(g[0]), int(g[1]), int(g[2])
-    if g[3]:
+    m = _URL_DAY.search(url)
+    if m:
+        g = m.groups()
+        if g[0]:
+            return int(g[0]), int(g[1]), int(g[2])
         return int(g[3]), int(g[4]), int(g[5])
-    return int(g[6]), int(g[7]), None
+    m = _URL_MONTH.search(url)
+    if m:
+        return int(m.group(1)), int(m.group(2)), None
+    return None

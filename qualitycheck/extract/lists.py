@@ -535,9 +535,11 @@ def _adjacent(a, b, r: Rendered) -> bool:
     return node is b
 
 
-def find_lists(view: "PageView", as_of: date | None = None) -> list[DatedList]:
+def find_lists(view: "PageView", as_of: date | None = None, *, hidden_panels: bool = True) -> list[DatedList]:
     """Every block of dated items, visible ones first in page order, then hidden panels."""
     blocks = _blocks_in(view, view.rendered, False, as_of, view.body_range)
+    if not hidden_panels:
+        return blocks
     for root in view.rendered.hidden_roots:
         if root.tag in ("script", "style"):
             continue

@@ -132,6 +132,7 @@ class Page:
     timings: dict[str, float]   # seconds per stage (parse, extract, ...), for the benchmark
     suspicions: list[Suspicion] = field(default_factory=list)   # injected non-link content (title, meta, hidden text)
     published_text: str | None = None    # the date as displayed, with its label when in the same line
+    problems: list[str] = field(default_factory=list)   # stages that failed or were skipped (time budget)
 
     @property
     def links_suspicious(self) -> list[PageLink]:
@@ -1030,48 +1031,83 @@ def _extract_main(view: PageView, L: _Lines, with_body: bool) -> _Main:
 def _read_view(view: PageView, source: str, url: str | None, encoding: str, *, as_of: date | None,
                with_body: bool, started: float) -> Page:
     timings: dict[str, float] = {}
+    problems: list[str] = []
+
+    def over_budget() -> bool:
+        return time.perf_counter() - started > TIME_BUDGET
+
+    def stage(name: str, fn, default):
+        """Run an optional stage; a failure is reported, not raised (one odd page must not stop a crawl)."""
+        t = time.perf_counter()
+        try:
+            return fn()
+        except RecursionError:
+            problems.append(f"{name}: page too deeply nested")
+            return default
+        except Exception as exc:  # noqa: BLE001
+            problems.append(f"{name}: {exc.__class__.__name__}: {exc}")
+            return default
+        finally:
+            timings[name] = time.perf_counter() - t
+
     t = time.perf_counter()
     L = _Lines(view, _title_refs(view))
     main = _extract_main(view, L, with_body)
     timings["extract"] = time.perf_counter() - t
 
-    t = time.perf_counter()
-    marks = find_marks(view)
-    timings["marks"] = time.perf_counter() - t
+    marks = stage("marks", lambda: find_marks(view), Marks())
 
-    t = time.perf_counter()
-    saved = view.body_range
-    if main.headline is None or main.body_weight < 60:
-        view.body_range = None  # not an article: dated rows without links are list rows, not text
-    lists = find_lists(view, as_of)
-    view.body_range = saved
-    timings["lists"] = time.perf_counter() - t
+    def lists_stage():
+        saved = view.body_range
+        if main.headline is None or main.body_weight < 60:
+            view.body_range = None  # not an article: dated rows without links are list rows, not text
+        try:
+            return find_lists(view, as_of, hidden_panels=not over_budget())
+        finally:
+            view.body_range = saved
 
+    lists = stage("lists", lists_stage, [])
     kind = _classify(view, main.headline, main.body_weight, main.published, lists, L)
     lists = _keep_lists(kind, lists)
-
-    t = time.perf_counter()
-    links, suspicions = find_links(view)
-    timings["links"] = time.perf_counter() - t
-
-    t = time.perf_counter()
-    first_main = view.body_range[0] if view.body_range else None
-    nav = _find_nav(view, first_main)
-    messages = _find_messages(view)
-    timings["nav"] = time.perf_counter() - t
+    links, suspicions = stage("links", lambda: find_links(view), ([], []))
+    if over_budget():
+        problems.append(f"time budget ({TIME_BUDGET:.0f} s) exceeded: navigation and messages skipped")
+        nav, messages = [], []
+    else:
+        first_main = view.body_range[0] if view.body_range else None
+        nav = stage("nav", lambda: _find_nav(view, first_main), [])
+        messages = stage("messages", lambda: _find_messages(view), [])
 
     footer = _footer_text(view, L)
-    title = main.title if kind == "article" else None
-    published = main.published if kind == "article" else None
-    body = main.body if (kind == "article" and with_body) else ""
-    if kind == "article" and with_body and not body.strip() and main.body_weight == 0 and time.perf_counter() - started < TIME_BUDGET:
-        pass  # an article without text (a picture, an attachment): nothing to add
+    article = kind == "article"
+    body = main.body if (article and with_body) else ""
+    if article and with_body and not body.strip() and not over_budget():
+        body = stage("fallback", lambda: _fallback_body(view, L), "") or ""
     return Page(
-        source=source, url=url, kind=kind, title=title, html_title=view.html_title, published=published,
-        source_line=main.source_line if kind == "article" else None, body=body, footer=footer, marks=marks,
+        source=source, url=url, kind=kind, title=main.title if article else None, html_title=view.html_title,
+        published=main.published if article else None,
+        source_line=main.source_line if article else None, body=body, footer=footer, marks=marks,
         lists=lists, links=links, nav=nav, messages=messages, meta=dict(view.meta), encoding=encoding,
-        timings=timings, suspicions=suspicions, published_text=main.published_text if kind == "article" else None,
+        timings=timings, suspicions=suspicions, published_text=main.published_text if article else None,
+        problems=problems,
     )
+
+
+FALLBACK_MAX_CHARS = 1_500_000
+
+
+def _fallback_body(view: PageView, L: _Lines) -> str:
+    """trafilatura's main text, only for an article whose text our finder missed although the page
+    has sentence text (not for a picture or attachment article), and only for pages of bounded size."""
+    total = L.p_para[-1]
+    if total < 200 or view.raw_html is None or len(view.raw_html) > FALLBACK_MAX_CHARS:
+        return ""
+    import trafilatura
+
+    result = trafilatura.bare_extraction(view.tree, with_metadata=False, include_comments=False,
+                                         include_tables=True, fast=True)
+    text = (getattr(result, "text", None) or "") if result is not None else ""
+    return text.strip()
 
 
 def _keep_lists(kind: str, lists: list[DatedList]) -> list[DatedList]:
