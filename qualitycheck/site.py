@@ -176,9 +176,9 @@ class PageFacts:
     guide: GuideFact | None = None
 
 
-# Name priorities for a column: navigation text (seen by users) > <meta ColumnName> > the list's
-# heading > the page's <title>.
-PRIO_NAV, PRIO_META, PRIO_HEADING, PRIO_TITLE = 4, 3, 2, 1
+# Name priorities for a column: navigation text and the list's own heading (both seen by users) >
+# <meta name="ColumnName"> (on some CMSs the whole channel, 邯郸市政府信息公开) > the page's <title>.
+PRIO_NAV, PRIO_HEADING, PRIO_META, PRIO_TITLE = 4, 3, 2, 1
 _TITLE_SPLIT = re.compile(r"\s*(?:[_|｜]|--|—|-\s|\s-)\s*")
 
 
@@ -214,7 +214,12 @@ def list_fact(lst: Any, *, more_url: str | None = None) -> ListFact:
             continue
         n_items += 1
         d = getattr(item, "date", None)
-        if d is not None:
+        kind = getattr(item, "date_kind", None)
+        if kind in ("relative", "clock"):
+            # "3小时前", "16:02": shown, but relative to a fetch time we do not know; such an
+            # item is dated (not "undated") yet gives no calendar date.
+            n_dated += 1
+        elif d is not None:
             n_dated += 1
             if newest is None or d > newest:
                 newest = d
@@ -225,9 +230,6 @@ def list_fact(lst: Any, *, more_url: str | None = None) -> ListFact:
                 mds.add(md)
         if len(titles) < 3 and title:
             titles.append(title[:60])
-    list_newest = getattr(lst, "newest", None)
-    if list_newest is not None and (newest is None or list_newest > newest):
-        newest = list_newest
     return ListFact(
         heading=(getattr(lst, "heading", None) or None),
         more_url=more_url if more_url is not None else getattr(lst, "more_url", None),
@@ -352,7 +354,11 @@ def page_facts(page: "Page", *, body_limit: int = 300) -> PageFacts:
         if g.is_guide and (g.problems or g.unverified_blank):
             guide = GuideFact(tuple(g.problems), tuple(g.unverified_blank), (title or "")[:80] or None)
 
-    nav = tuple((n.strip(), _join(url, u) or u) for n, u in (getattr(page, "nav", None) or ()) if n and u)
+    # Navigation is the site's column inventory; every page repeats it, so only homepages, list
+    # pages and blank-column pages send it (their menus and sidebars name the columns).
+    nav: tuple[tuple[str, str], ...] = ()
+    if kind in ("home", "list") or own is not None:
+        nav = tuple((n.strip(), _join(url, u) or u) for n, u in (getattr(page, "nav", None) or ()) if n and u)
     return PageFacts(
         url=url,
         source=source,
@@ -403,7 +409,7 @@ class Column:
 
 
 class _Col:
-    __slots__ = ("key", "url", "evidence_url", "name", "name_prio", "list_pages", "list_items", "list_dated",
+    __slots__ = ("key", "url", "evidence_url", "name", "name_prio", "names", "list_pages", "list_items", "list_dated",
                  "block_items", "block_dated", "newest", "newest_url", "month_days", "placeholder", "titles",
                  "sources", "provisional", "weak")
 
@@ -413,6 +419,7 @@ class _Col:
         self.evidence_url: str | None = None
         self.name: str | None = None
         self.name_prio = 0
+        self.names: dict[int, str] = {}  # best name per priority, for the column type
         self.list_pages = 0
         self.list_items = 0
         self.list_dated = 0
@@ -428,9 +435,16 @@ class _Col:
         self.weak = False  # only a placeholder page not shaped like a column page: needs a nav link
 
     def offer_name(self, prio: int, name: str | None) -> None:
-        if name and not is_junk_name(name) and prio > self.name_prio:
-            self.name = normalize_name(name) or name
+        if not name or is_junk_name(name):
+            return
+        norm = normalize_name(name) or name
+        self.names.setdefault(prio, norm)
+        if prio > self.name_prio:
+            self.name = norm
             self.name_prio = prio
+
+    def ranked_names(self) -> list[str]:
+        return [self.names[p] for p in sorted(self.names, reverse=True)]
 
     def take(self, fact: ListFact, page_url: str | None, as_list: bool) -> None:
         if as_list:
@@ -461,7 +475,7 @@ class _Col:
         c = _Col(self.key, self.url, self.provisional)
         for slot in self.__slots__:
             value = getattr(self, slot)
-            setattr(c, slot, value.copy() if isinstance(value, (set, list)) else value)
+            setattr(c, slot, value.copy() if isinstance(value, (set, list, dict)) else value)
         return c
 
     def merge(self, other: "_Col") -> None:
@@ -479,7 +493,8 @@ class _Col:
                 self.titles.append(t)
         self.sources |= other.sources
         self.evidence_url = self.evidence_url or other.evidence_url
-        self.offer_name(other.name_prio, other.name)
+        for prio, name in other.names.items():
+            self.offer_name(prio, name)
 
 
 def _resolve_month_day(md: MonthDay, as_of: date) -> date | None:
@@ -542,6 +557,7 @@ class SiteAccumulator:
         self._cols: dict[str, _Col] = {}
         self._nav: dict[str, str] = {}  # canonical url → name
         self._nav_url: dict[str, str] = {}  # canonical url → url as linked
+        self._nav_links: set[str] = set()  # nav links already read
         self._home: tuple[tuple, PageFacts] | None = None
         self._messages: dict[tuple, MessageFact] = {}
         self._guides: dict[str, GuideFact] = {}
@@ -557,6 +573,10 @@ class SiteAccumulator:
         if not self.host and facts.url:
             self.host = url_host(facts.url)
         for name, link in facts.nav:
+            if link in self._nav_links:  # every list page repeats the menu
+                continue
+            if len(self._nav_links) < 20_000:
+                self._nav_links.add(link)
             key = canonical_url(link)
             if key and key not in self._nav and not is_junk_name(name) and len(self._nav) < 20_000:
                 self._nav[key] = name
@@ -675,7 +695,13 @@ class SiteAccumulator:
 
     def _status(self, col: _Col, as_of: date) -> Column:
         name = col.name or (col.url or col.key)
-        ctype = classify(col.name, col.titles)
+        ctype = "other"
+        for candidate in col.ranked_names():  # the most visible name that says something
+            ctype = classify(candidate)
+            if ctype != "other":
+                break
+        if ctype == "other" and col.titles:
+            ctype = classify(None, col.titles)
         period = period_days(ctype, self.config)
         n_items = col.list_items if col.list_items > 0 else col.block_items
         n_dated = col.list_dated if col.list_items > 0 else col.block_dated
