@@ -5,9 +5,10 @@ How a runner uses it (one site)::
     acc = SiteAccumulator(site="www.hd.gov.cn", config=config)
     for page in pages:                      # in worker processes: facts = page_facts(page)
         acc.add(page_facts(page))           # PageFacts pickle small; no body text
-    acc.columns()                           # list[Column] with type and status
+    acc.columns(as_of)                      # list[Column] with type and status
     acc.findings(as_of)                     # QC301-QC304, QC306 site findings (selected codes only)
-    acc.verdict(as_of)                      # {"items": [...单项否决 facts...], "failed": bool, ...}
+    acc.verdict(as_of)                      # list of 单项否决 item dicts (首页不更新 … 服务不实用)
+    acc.summary(as_of)                      # the items plus column counts, for reports
 
 Memory grows with the number of distinct columns, messages and blank-guide pages, never with
 the number of pages: an article page adds nothing but a counter.
@@ -16,6 +17,9 @@ Column identity.  A column is keyed by its URL, canonicalised (scheme-less, ``in
 pagination such as ``index_2.html`` / ``?page=3`` folded away), so a homepage block whose 更多
 link points at a list page and that list page are one column.  Homepage blocks without a 更多
 link are matched to a navigation entry of the same name, or kept as their own column.
+
+A column's dates come from its list pages and from homepage (or sidebar) blocks that link to
+it; an article page does not date its column (the page does not say which column it is in).
 
 Column status (at ``as_of``):
 
@@ -349,8 +353,9 @@ def page_facts(page: "Page", *, body_limit: int = 300) -> PageFacts:
 
     guide: GuideFact | None = None
     title = getattr(page, "title", None) or getattr(page, "html_title", None)
-    if body and ("指南" in (title or "") or "设定依据" in body or "申请条件" in body or "办理材料" in body):
-        g = read_guide(body, title)
+    guide_text = body if body.strip() else (footer if kind != "article" else "")
+    if guide_text and any(k in guide_text for k in ("设定依据", "申请条件", "办理材料", "申请材料", "事项名称")):
+        g = read_guide(guide_text, title)
         if g.is_guide and (g.problems or g.unverified_blank):
             guide = GuideFact(tuple(g.problems), tuple(g.unverified_blank), (title or "")[:80] or None)
 

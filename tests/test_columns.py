@@ -376,3 +376,20 @@ def test_check_levels_and_documentation():
     qc305 = get_check("QC305")
     assert qc305.level == "page"
     assert "unverified" in qc305.description.lower() or "未核实" in qc305.description
+
+
+def test_service_guide_laid_out_as_a_bare_table_through_the_page_reader():
+    # The page reader calls this page "other" and gives it no body; QC305 reads its rendered text.
+    from qualitycheck.extract.page import read_page
+    from qualitycheck.runner import page_document
+    from qualitycheck.api import check_document
+
+    html = """<html><head><title>户口迁移办事指南_某县政务服务网</title></head><body><table>
+    <tr><td>事项名称</td><td>户口迁移</td></tr><tr><td>设定依据</td><td>暂无</td></tr>
+    <tr><td>申请条件</td><td>本市户籍</td></tr><tr><td>办理材料</td><td></td></tr>
+    <tr><td>办理地点</td><td>派出所</td></tr></table></body></html>"""
+    p = read_page(html.encode("utf-8"), source="g.html", url=SITE + "/bs/1.html", as_of=AS_OF)
+    found = check_document(page_document(p, "g.html"), config(select=["QC305"]))
+    assert {(f.rule_id, f.evidence["value"]) for f in found} == {("guide-basis", "暂无"), ("guide-materials", "")}
+    v = item_named(site_of(p).verdict(AS_OF), "服务不实用")
+    assert v["count"] == 1 and v["evidence"][0]["elements"] == ["设定依据", "办理材料"]

@@ -279,11 +279,19 @@ class ServiceGuideBlankCheck(Check):
 
     def run(self, ctx: Context) -> Iterable[Finding]:
         doc = ctx.doc
-        text = doc.text
-        if not any(k in text for k in ("设定依据", "申请条件", "办理材料", "申请材料", "指南", "事项名称")):
-            return
         body_start = min((s.start for s in doc.segments if s.scope == "body"), default=0)
-        result = read_guide(text[body_start:], doc.title)
+        text = doc.text[body_start:]
+        located = True
+        page = doc.meta.get("page")
+        if not text.strip() and page is not None and getattr(page, "kind", "") != "article":
+            # The page reader gives non-article pages (a guide laid out as a bare table) no
+            # body; their rendered text is in `footer`.  Findings then carry no span.
+            text = getattr(page, "footer", "") or ""
+            located = False
+        if not any(k in text for k in ("设定依据", "申请条件", "办理材料", "申请材料", "事项名称")):
+            return
+        title = doc.title or (getattr(page, "html_title", None) if page is not None else None)
+        result = read_guide(text, title)
         if not result.is_guide:
             return
         for element in result.missing:
@@ -301,15 +309,15 @@ class ServiceGuideBlankCheck(Check):
             )
         for element in result.blank:
             el = result.elements[element]
-            value = el.value or "（空）"
-            start, end = body_start + el.start, body_start + el.end
+            value = el.value or "空"
+            start, end = (body_start + el.start, body_start + el.end) if located else (-1, -1)
             yield self._at(ctx, start, end, f"办事指南要素「{element}」为空白（{value}）。",
                            GUIDE_RULE_IDS[element], "warning", {"element": element, "label": el.label,
                                                                  "value": el.value, "verified": True,
                                                                  "problem": "blank"})
         for element in result.unverified_blank:
             el = result.elements[element]
-            start, end = body_start + el.start, body_start + el.end
+            start, end = (body_start + el.start, body_start + el.end) if located else (-1, -1)
             yield self._at(ctx, start, end, f"办事指南要素「{element}」为空白（该要素是否属否决要素未核实）。",
                            GUIDE_RULE_IDS[element], "info", {"element": element, "label": el.label,
                                                               "value": el.value, "verified": False,
@@ -317,6 +325,10 @@ class ServiceGuideBlankCheck(Check):
 
     def _at(self, ctx: Context, start: int, end: int, message: str, rule_id: str, severity: str,
             evidence: dict) -> Finding:
+        if start < 0:  # read from the rendered page text, not from the checked text
+            return Finding(code=self.code, name=self.name, severity=severity, message=message, span=None,
+                           match=evidence.get("label", ""), scope="body", rule_source=self.rule_source,
+                           rule_id=rule_id, evidence=evidence)
         end = max(end, start + 1)
         return Finding(
             code=self.code,
