@@ -32,6 +32,7 @@ class WordingRule:
     wrong: list[str] = field(default_factory=list)
     pattern: re.Pattern | None = None
     right: list[str] = field(default_factory=list)
+    fix: str | None = None  # regex replacement template (\1, \g<name>) giving the corrected text
     since: date | None = None
     severity: str | None = None
     enabled: bool = True
@@ -118,6 +119,8 @@ def load_rule_file(path: Path) -> RuleFile:
         pattern = raw.get("pattern")
         if bool(wrong) == bool(pattern):
             raise DictionaryError(f"{where}: give exactly one of 'wrong' and 'pattern'")
+        if raw.get("fix") and not pattern:
+            raise DictionaryError(f"{where}: 'fix' needs a 'pattern' (it expands the pattern's groups)")
         if not raw.get("source"):
             raise DictionaryError(f"{where}: every rule needs a source")
         examples = raw.get("examples") or {}
@@ -129,6 +132,7 @@ def load_rule_file(path: Path) -> RuleFile:
                 wrong=wrong,
                 pattern=_compile(pattern, where) if pattern else None,
                 right=_as_list(raw.get("right")),
+                fix=str(raw["fix"]) if raw.get("fix") else None,
                 since=_as_date(raw.get("since"), where),
                 severity=raw.get("severity"),
                 enabled=bool(raw.get("enabled", True)),

@@ -77,20 +77,21 @@ class WordingCheck(Check):
     def run(self, ctx: Context) -> Iterable[Finding]:
         literal, regex_rules = self._matchers(ctx.config)
         text = ctx.doc.text
-        hits: list[tuple[int, int, WordingRule]] = []
+        hits: list[tuple[int, int, WordingRule, list[str]]] = []
         for offset, segment in ctx.scope_ranges(self.scopes):
             for start, end, _, rule in literal.finditer(segment):
-                hits.append((offset + start, offset + end, rule))
+                hits.append((offset + start, offset + end, rule, rule.right))
             for rule in regex_rules:
                 for m in rule.pattern.finditer(segment):  # type: ignore[union-attr]
                     if m.end() > m.start():
-                        hits.append((offset + m.start(), offset + m.end(), rule))
+                        fixes = [m.expand(rule.fix)] if rule.fix else rule.right
+                        hits.append((offset + m.start(), offset + m.end(), rule, fixes))
         # Overlapping hits: the longest wins. A hit that its context clears (quoted, 原…,
         # published before the reform) still covers its span, so a shorter rule inside it
         # cannot fire instead.
         hits.sort(key=lambda h: (h[0], -(h[1] - h[0])))
         last_end = -1
-        for start, end, rule in hits:
+        for start, end, rule, fixes in hits:
             if start < last_end:
                 continue
             last_end = end
@@ -108,7 +109,7 @@ class WordingCheck(Check):
                 end,
                 ctx,
                 rule.message,
-                rule.right,
+                fixes,
                 rule_id=rule.id,
                 rule_source=rule.source,
                 severity=rule.severity,

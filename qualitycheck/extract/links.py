@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Iterable
 from urllib.parse import urljoin
 
 import yaml
+from lxml import etree
 
 from ..errors import DictionaryError
 from ..paths import DICTIONARIES_DIR
@@ -113,9 +114,23 @@ class InjectionDictionary:
     rules: list[TermRule]
     junk_tags: list[TermRule]
 
+    _anchor_re: dict = field(default_factory=dict, repr=False)
+
     def candidates(self, low: str, scope: str) -> list[TermRule]:
-        """Rules of this scope whose anchor words occur in ``low`` (lower-cased text)."""
-        return [r for r in self.rules if scope in r.scopes and not r.corroborate and any(a in low for a in r.anchors)]
+        """Rules of this scope whose anchor words occur in ``low`` (lower-cased text): one regex pass."""
+        entry = self._anchor_re.get(scope)
+        if entry is None:
+            rules = [r for r in self.rules if scope in r.scopes and not r.corroborate]
+            words = sorted({a for r in rules for a in r.anchors}, key=len, reverse=True)
+            entry = (re.compile("|".join(map(re.escape, words))) if words else None, rules)
+            self._anchor_re[scope] = entry
+        pattern, rules = entry
+        if pattern is None:
+            return []
+        seen = set(pattern.findall(low))
+        if not seen:
+            return []
+        return [r for r in rules if any(a in seen for a in r.anchors)]
 
     def scan(self, text: str, scope: str) -> tuple[TermRule, str] | None:
         """The first rule hitting ``text`` in this scope, with the matched text."""
@@ -249,13 +264,14 @@ def link_text(a, view: "PageView | None" = None) -> str:
 
 # --------------------------------------------------------------------------------------------
 
+_STYLED = etree.XPath("//*[@style]")
+
+
 def _concealed_roots(view: "PageView") -> dict:
     """Elements hidden by inline style in ways that the renderer keeps (off-screen, zero size)."""
     roots = {}
-    for el in view.tree.iter():
-        style = el.get("style") if isinstance(el.tag, str) else None
-        if not style:
-            continue
+    for el in _STYLED(view.tree):
+        style = el.get("style")
         if _OFFSCREEN.search(style) and ("position" in style or "text-indent" in style or "margin" in style):
             roots[el] = "off-screen"
         elif _ZERO_SIZE.search(style) and "overflow" in style and "hidden" in style:

@@ -46,18 +46,6 @@ _LINK_CALL = re.compile(r"\bLink\(\s*['\"](\d{10}|bm\d{8})['\"]\s*\)")
 _SITE_CODE_PARAM = re.compile(r"site_?code=(\d{10}|bm\d{8})", re.I)
 
 
-_LOWER = "translate({}, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz')"
-_CONAC_LINKS = "//a[contains(" + _LOWER.format("@href") + ", 'conac.cn')]"
-_CONAC_SCRIPTS = "//script[contains(" + _LOWER.format("@src") + ", 'dcs.conac.cn')]"
-_CONAC_IMGS = "//img[contains(" + _LOWER.format("@src") + ", 'dzjg') or contains(" + _LOWER.format("@src") + ", 'conac')]"
-_JIUCUO_SCRIPTS = "//script[@id='_jiucuo_' or contains(@src, '/exposure/jiucuo')]"
-_JIUCUO_LINKS = (
-    "//a[contains(@href, 'jiucuo') or contains(@onclick, 'jiucuo') or contains(@href, 'kaipuyun') "
-    "or contains(@onclick, 'kaipuyun') or contains(@onclick, 'Link(')]"
-)
-_IFRAMES = "//iframe"
-
-
 @dataclass
 class Marks:
     site_code: str | None = None    # visible 网站标识码 text value
@@ -91,15 +79,39 @@ def _pick(matches: list[tuple[int, str]], avoid: tuple[int, int] | None) -> str 
     return matches[-1][1]
 
 
+def _windows(text: str, keys: tuple[str, ...], before: int, after: int):
+    """(offset, window) around every occurrence of the keys: the regexes then read only these."""
+    seen = set()
+    for key in keys:
+        start = text.find(key)
+        while start != -1:
+            a = max(0, start - before)
+            if a not in seen:
+                seen.add(a)
+                yield a, text[a : start + len(key) + after]
+            start = text.find(key, start + 1)
+
+
+def _find_all(pattern: re.Pattern, text: str, keys: tuple[str, ...], before: int, after: int, value) -> list[tuple[int, str]]:
+    found: dict[int, str] = {}
+    n = len(text)
+    for a, window in _windows(text, keys, before, after):
+        for m in pattern.finditer(window):
+            if m.end() == len(window) and a + len(window) < n:
+                continue  # cut by the window: a window further on reads it whole
+            found.setdefault(a + m.start(), value(m))
+    return sorted(found.items())
+
+
 def text_marks(text: str, avoid: tuple[int, int] | None = None) -> tuple[str | None, str | None, str | None]:
     """(site_code, icp, psb) as displayed in a rendered text."""
-    site = [(m.start(), re.sub(r"\s+", "", m.group(1))) for m in _SITE_CODE.finditer(text)]
-    icp = [(m.start(), _collapse(m.group(0))) for m in _ICP.finditer(text)]
+    site = _find_all(_SITE_CODE, text, ("标识码", "识别码", "标志码"), 4, 30, lambda m: re.sub(r"\s+", "", m.group(1)))
+    icp = _find_all(_ICP, text, ("ICP", "备"), 6, 40, lambda m: _collapse(m.group(0)))
     if not icp:
-        icp = [(m.start(), _collapse(m.group(0))) for m in _ICP_BARE.finditer(text)]
-    psb = [(m.start(), _collapse(m.group(0))) for m in _PSB_NAMED.finditer(text)]
+        icp = _find_all(_ICP_BARE, text, ("ICP",), 2, 40, lambda m: _collapse(m.group(0)))
+    psb = _find_all(_PSB_NAMED, text, ("网安备", "安网备", "网 安 备"), 8, 40, lambda m: _collapse(m.group(0)))
     if not psb:
-        psb = [(m.start(), _collapse(m.group(0))) for m in _PSB_GENERIC.finditer(text)]
+        psb = _find_all(_PSB_GENERIC, text, ("公安",), 2, 40, lambda m: _collapse(m.group(0)))
     return _pick(site, avoid), _pick(icp, avoid), _pick(psb, avoid)
 
 
@@ -115,50 +127,50 @@ def find_marks(view: "PageView") -> Marks:
     marks.meta_site_code = code.strip() or None if code is not None else None
 
     visible = view.is_visible
-    # 党政机关网站标识 -------------------------------------------------------------------
-    for a in view.xpath(_CONAC_LINKS):
-        if visible(a):
-            marks.conac = True
-            break
-    if not marks.conac:
-        for s in view.xpath(_CONAC_SCRIPTS):
-            if visible(s):
-                marks.conac = True
-                break
-    if not marks.conac:
-        for img in view.xpath(_CONAC_IMGS):
-            if _CONAC_IMG.search(img.get("src") or "") and visible(img):
-                alt = (img.get("alt") or "") + (img.get("title") or "")
-                parent_a = next((p for p in img.iterancestors("a")), None)
-                if "党政机关" in alt or parent_a is not None or img.get("id") == "imgConac":
-                    marks.conac = True
-                    break
-
-    # 我为政府网站找错 ----------------------------------------------------------------------
     jiucuo: bool | None = False
     site_codes: list[str] = []
-    for s in view.xpath(_JIUCUO_SCRIPTS):
-        sid = s.get("id") or ""
-        src = s.get("src") or ""
-        if sid == "_jiucuo_" or "/exposure/jiucuo" in src:
-            if s.get("sitecode"):
-                site_codes.append(s.get("sitecode").strip())
-            if visible(s):
-                jiucuo = True
-    for a in view.xpath(_JIUCUO_LINKS):
-        target = (a.get("href") or "") + " " + (a.get("onclick") or "")
-        hit = _JIUCUO_HREF.search(target)
-        call = _LINK_CALL.search(a.get("onclick") or "")
-        if hit or call:
-            m = _SITE_CODE_PARAM.search(target)
-            if m:
-                site_codes.append(m.group(1))
-            elif call:
-                site_codes.append(call.group(1))
-            if visible(a):
-                jiucuo = True
+    iframes = []
+    # one pass over the elements that can carry a badge or an entry, in the tree and in
+    # script-written markup
+    for el in view.iter_tag("a", "script", "img", "iframe"):
+        tag = el.tag
+        if tag == "a":
+            href = el.get("href") or ""
+            onclick = el.get("onclick") or ""
+            if not marks.conac and "conac.cn" in href.lower() and visible(el):
+                marks.conac = True
+            if "jiucuo" in href or "jiucuo" in onclick or "kaipuyun" in href or "kaipuyun" in onclick or "Link(" in onclick:
+                target = href + " " + onclick
+                call = _LINK_CALL.search(onclick)
+                if _JIUCUO_HREF.search(target) or call:
+                    m = _SITE_CODE_PARAM.search(target)
+                    if m:
+                        site_codes.append(m.group(1))
+                    elif call:
+                        site_codes.append(call.group(1))
+                    if visible(el):
+                        jiucuo = True
+        elif tag == "script":
+            src = el.get("src") or ""
+            if not marks.conac and "dcs.conac.cn" in src.lower() and visible(el):
+                marks.conac = True
+            if el.get("id") == "_jiucuo_" or "/exposure/jiucuo" in src:
+                if el.get("sitecode"):
+                    site_codes.append(el.get("sitecode").strip())
+                if visible(el):
+                    jiucuo = True
+        elif tag == "img":
+            if not marks.conac:
+                src = el.get("src") or ""
+                if _CONAC_IMG.search(src) and visible(el):
+                    alt = (el.get("alt") or "") + (el.get("title") or "")
+                    parent_a = next((p for p in el.iterancestors("a")), None)
+                    if "党政机关" in alt or parent_a is not None or el.get("id") == "imgConac":
+                        marks.conac = True
+        else:
+            iframes.append(el)
     if not jiucuo:
-        for fr in view.xpath(_IFRAMES):
+        for fr in iframes:
             blob = _attrs(fr).lower()
             if "jiucuo" in blob or "纠错" in blob or "找错" in blob:
                 jiucuo = None

@@ -260,17 +260,17 @@ class PageView:
 
     def xpath(self, path: str) -> list:
         """Elements matching an absolute XPath (``//tag[...]``) in the tree and in script-written markup."""
-        found = self.tree.xpath(path)
+        found = _compiled(path)(self.tree)
         if self._written_elements:
-            rel = path.replace("//", "descendant-or-self::")
+            rel = _compiled(path.replace("//", "descendant-or-self::"))
             for frag in self._written_elements:
-                found.extend(frag.xpath(rel))
+                found.extend(rel(frag))
         return found
 
-    def iter_tag(self, tag: str) -> Iterator:
-        yield from self.tree.iter(tag)
+    def iter_tag(self, *tags: str) -> Iterator:
+        yield from self.tree.iter(*tags)
         for frag in self._written_elements:
-            yield from frag.iter(tag)
+            yield from frag.iter(*tags)
 
     def absolute(self, href: str | None) -> str | None:
         if not href:
@@ -307,6 +307,16 @@ class PageView:
                 domains[registrable_domain(host)] += n
             return domains.most_common(1)[0][0]
         return None
+
+
+_XPATHS: dict[str, etree.XPath] = {}
+
+
+def _compiled(path: str) -> etree.XPath:
+    xp = _XPATHS.get(path)
+    if xp is None:
+        xp = _XPATHS[path] = etree.XPath(path)
+    return xp
 
 
 # --------------------------------------------------------------------------------------------

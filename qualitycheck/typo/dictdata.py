@@ -270,3 +270,35 @@ def build_tables(dict_dir: Path, out_dir: Path, model) -> dict:
             "mean_candidates": round(len(ids) / max(1, len(chars)), 1), "words": len(wl),
             "names": len(names), "pairs": len(pairs),
             "tables_mb": round((out_dir / "tables.npz").stat().st_size / 1e6, 2)}
+
+
+# ---------------------------------------------------------------- packed word table
+def build_word_keys(dict_dir: Path, out_dir: Path, model) -> dict:
+    """``models/typo/words.npz``: the word list (2-4 characters, all in the model vocabulary) as
+    sorted packed token keys per length (16 bits per token, like the n-gram keys), with
+    log10 frequencies (float16).  The engine looks up, for every candidate at once, the most
+    frequent word covering the edited position in the original and the corrected text."""
+    words = _load_words(dict_dir)
+    index = {t: i for i, t in enumerate(model.tokens)}
+    arrays, stats = {}, {}
+    for L in (2, 3, 4):
+        keys, freqs = [], []
+        for w, f in words.items():
+            if len(w) != L:
+                continue
+            ids = [index.get(c) for c in w]
+            if any(i is None for i in ids):
+                continue
+            k = 0
+            for i in ids:
+                k = (k << 16) | i
+            keys.append(k)
+            freqs.append(np.log10(max(f, 1.0)))
+        k = np.array(keys, dtype=np.uint64)
+        o = np.argsort(k, kind="stable")
+        arrays[f"keys{L}"] = k[o]
+        arrays[f"logf{L}"] = np.array(freqs, dtype=np.float16)[o]
+        stats[f"words{L}"] = int(len(k))
+    np.savez_compressed(out_dir / "words.npz", **arrays)
+    stats["words_mb"] = round((out_dir / "words.npz").stat().st_size / 1e6, 2)
+    return stats

@@ -29,6 +29,7 @@ import numpy as np
 from .candidates import (T_ANY, T_FUZZY, T_PYC_PINYIN, T_PYC_SHAPE, T_SAME_SYL, T_SAME_TONE,
                          T_SHAPE, Tables, covering, protected_mask)
 from .lm import BOS, EOS, PAD, UNK, NgramLM
+from .trees import TreeEnsemble
 
 DEFAULT_MODEL_DIR = Path(__file__).resolve().parents[2] / "models" / "typo"
 
@@ -69,6 +70,8 @@ class Params:
     followup_threshold: float | None = None  # threshold in later passes, for sentences that
     # already hold an accepted edit (a sentence with one sure typo is likely to hold more)
     weights: list | None = None  # linear decision weights over FEATURES (see params.json)
+    prefilter: float | None = None  # with a tree model: linear score a candidate needs to be
+    # scored by the trees (models/typo/trees.npz); the threshold then applies to the trees
 
 
 _PRIOR_BITS = [
@@ -80,19 +83,31 @@ _PRIOR_BITS = [
 _TYPE_BITS = [T_SAME_TONE, T_PYC_PINYIN, T_SAME_SYL, T_PYC_SHAPE, T_SHAPE, T_FUZZY, T_ANY]
 FEATURES = ["bias", "gain", "gain_at_pos", "order_gain", "n4_new", "n4_old", "orig_unk", "lp1_orig",
             "lp1_cand", "t_same_tone", "t_pyc_pinyin", "t_same_syl", "t_pyc_shape", "t_shape",
-            "t_fuzzy", "t_any", "orig_in_word", "cand_in_word", "orig_fit", "gain_if_any"]
+            "t_fuzzy", "t_any", "orig_in_word", "cand_in_word", "orig_fit", "gain_if_any",
+            "wf_orig", "wf_cand", "wlen_orig", "wlen_cand", "bi_old", "bi_new", "tri_old", "tri_new",
+            "margin", "n_pos_cands"]
 N_FEATURES = len(FEATURES)
 # hand-set starting weights (replaced by models/typo/params.json, fitted on the dev sets)
 DEFAULT_WEIGHTS = [0.0, 1.0, 0, 0, 0, 0, 1.0, 0, 0, 0, 0, -0.3, -0.3, -0.8, -1.0, -2.5,
-                   -1.5, 1.0, 0, 0]
+                   -1.5, 1.0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]
 
 _SPLIT = re.compile(r"[^。！？!?；;\n]*[。！？!?；;\n]?")
 
 
 class TypoEngine:
-    def __init__(self, lm: NgramLM, tables: Tables, params: Params | None = None):
+    def __init__(self, lm: NgramLM, tables: Tables, params: Params | None = None,
+                 words: dict | None = None, trees: TreeEnsemble | None = None):
         self.lm = lm
+        self.trees = trees
         self.tables = tables
+        # packed word keys per length (models/typo/words.npz); empty tables if absent
+        self.wkeys = {L: np.zeros(1, np.uint64) for L in (2, 3, 4)}
+        self.wlogf = {L: np.zeros(1, np.float32) for L in (2, 3, 4)}
+        if words:
+            for L in (2, 3, 4):
+                if len(words[f"keys{L}"]):
+                    self.wkeys[L] = words[f"keys{L}"]
+                    self.wlogf[L] = words[f"logf{L}"].astype(np.float32)
         self.params = params or Params()
         self.K = lm.order
         V = len(lm.tokens)
@@ -119,7 +134,7 @@ class TypoEngine:
         self.han_tok = np.array([len(t) == 1 and "\u4e00" <= t <= "\u9fff" for t in lm.tokens])
         self._prior_table = self._make_prior_table()
         self.lp1 = lp1
-        self.weights = np.array(self.params.weights or DEFAULT_WEIGHTS, dtype=np.float32)
+        self.weights = self._weights()
 
     @staticmethod
     def _top_neighbours(src, dst, lp, han, lp1, V, k: int = 32) -> np.ndarray:
@@ -136,6 +151,12 @@ class TypoEngine:
         out[src[sel], rank[sel]] = dst[sel]
         return out
 
+    def _weights(self) -> np.ndarray:
+        w = np.zeros(N_FEATURES, dtype=np.float32)
+        src = self.params.weights or DEFAULT_WEIGHTS
+        w[:min(len(src), N_FEATURES)] = src[:N_FEATURES]
+        return w
+
     def _make_prior_table(self) -> np.ndarray:
         p = self.params
         tab = np.full(128, -99.0, dtype=np.float32)
@@ -151,7 +172,7 @@ class TypoEngine:
         for k, v in kw.items():
             setattr(self.params, k, v)
         self._prior_table = self._make_prior_table()
-        self.weights = np.array(self.params.weights or DEFAULT_WEIGHTS, dtype=np.float32)
+        self.weights = self._weights()
 
     # ------------------------------------------------------------------ loading
     @classmethod
@@ -170,7 +191,12 @@ class TypoEngine:
             for k, v in json.loads(pfile.read_text(encoding="utf-8")).items():
                 if hasattr(params, k):
                     setattr(params, k, v)
-        return cls(lm, tables, params)
+        words = None
+        if (d / "words.npz").exists():
+            z = np.load(d / "words.npz", allow_pickle=False)
+            words = {k: z[k] for k in z.files}
+        trees = TreeEnsemble.load(d / "trees.npz") if (d / "trees.npz").exists() else None
+        return cls(lm, tables, params, words, trees)
 
     # ------------------------------------------------------------------ public
     def correct_batch(self, sentences: list[str]) -> list[dict]:
@@ -352,7 +378,65 @@ class TypoEngine:
             F[:, 9 + b] = (s2_t & bit) > 0
         F[:, 18] = np.maximum(fit[np.searchsorted(e_idx, c_flat[keep])], -16)
         F[:, 19] = np.clip(gain, 0, 20) * ((s2_t & T_ANY) > 0)
+        # word evidence: most frequent known word covering the position, before and after
+        W_old = W.copy()
+        W_old[:, K - 1] = s2_orig
+        wf_o, wl_o = self._word_cover(W_old, K - 1)
+        wf_n, wl_n = self._word_cover(W, K - 1)
+        F[:, 16] = wl_o > 0
+        F[:, 17] = (wl_n > 0) & (wl_o == 0)
+        F[:, 20] = wf_o
+        F[:, 21] = wf_n
+        F[:, 22] = wl_o
+        F[:, 23] = wl_n
+        v1 = valid[:, 1]
+        F[:, 24] = (old_ord[:, 0] >= 2).astype(np.float32) + ((old_ord[:, 1] >= 2) & v1)
+        F[:, 25] = (new_ord[:, 0] >= 2).astype(np.float32) + ((new_ord[:, 1] >= 2) & v1)
+        F[:, 26] = ((old_ord[:, :3] >= 3) & valid[:, :3]).sum(axis=1)
+        F[:, 27] = ((new_ord[:, :3] >= 3) & valid[:, :3]).sum(axis=1)
+        # margin over the other candidates at the same position
+        grp = c_flat[keep]
+        first = np.concatenate([[True], grp[1:] != grp[:-1]])
+        gid = np.cumsum(first) - 1
+        ng = int(gid[-1]) + 1
+        g = F[:, 1]
+        mx = np.full(ng, -99.0, np.float32)
+        np.maximum.at(mx, gid, g)
+        is_max = g >= mx[gid]
+        # second best: max over the rest after removing one copy of the maximum
+        first_max = np.zeros(len(g), bool)
+        cand_first = np.flatnonzero(is_max)
+        _, fi = np.unique(gid[cand_first], return_index=True)
+        first_max[cand_first[fi]] = True
+        mx2 = np.full(ng, -20.0, np.float32)
+        np.maximum.at(mx2, gid[~first_max], g[~first_max])
+        F[:, 28] = np.where(first_max, g - mx2[gid], g - mx[gid])
+        F[:, 29] = np.bincount(gid, minlength=ng)[gid]
         return s2_sid, s2_pos, s2_x, F
+
+    def _word_cover(self, W: np.ndarray, c: int):
+        """(max log10 freq, max length) of the known words (2-4 chars) covering column c of W."""
+        M = W.shape[0]
+        best_f = np.zeros(M, np.float32)
+        best_l = np.zeros(M, np.float32)
+        Wu = W.astype(np.uint64)
+        for L in (2, 3, 4):
+            keys, logf = self.wkeys[L], self.wlogf[L]
+            for j in range(L):
+                a = c - j
+                if a < 0 or a + L > W.shape[1]:
+                    continue
+                q = Wu[:, a].copy()
+                for m in range(1, L):
+                    q <<= np.uint64(16)
+                    q |= Wu[:, a + m]
+                idx = np.searchsorted(keys, q)
+                np.minimum(idx, len(keys) - 1, out=idx)
+                hit = keys[idx] == q
+                f = np.where(hit, logf[idx] + 0.01, 0.0)
+                np.maximum(best_f, f, out=best_f)
+                best_l = np.where(hit, np.maximum(best_l, L), best_l)
+        return best_f, best_l
 
     def _propose(self, sents: list[str], frozen: list[np.ndarray],
                  threshold: float | None = None) -> list[list[tuple[int, str, float]]]:
@@ -365,23 +449,23 @@ class TypoEngine:
             return out
         s2_sid, s2_pos, s2_x, F = feats
         w = self.weights
-        lin = F[:, :16] @ w[:16]  # word features (16, 17) need the text: added below
-        # the word terms can add at most max(w16, w17, 0) -- skip hopeless candidates early
-        bound = lin + max(0.0, float(w[16]), float(w[17]), float(w[16] + w[17]))
-        cand = np.flatnonzero(bound > th)
+        lin = F @ w
+        if self.trees is not None and p.prefilter is not None:
+            cand = np.flatnonzero(lin > p.prefilter)
+            lin = np.full(len(lin), -99.0, dtype=np.float32)
+            lin[cand] = self.trees.decision(F[cand])
+        cand = np.flatnonzero(lin > th)
         if len(cand) == 0:
             return out
-        words, names = self.tables.words, self.tables.names
+        names = self.tables.names
         tokens = self.lm.tokens
         best: dict[tuple[int, int], tuple[float, str]] = {}
         for j in cand.tolist():
             si, pos = int(s2_sid[j]), int(s2_pos[j])
             s = sents[si]
             right = tokens[int(s2_x[j])]
-            ow = covering(s, pos, words)
-            cw = covering(s[:pos] + right + s[pos + 1:], pos, words)
-            sc = float(lin[j]) + w[16] * ow + w[17] * cw + float(F[j, 18:] @ w[18:])
-            if sc > th and not covering(s, pos, names):
+            sc = float(lin[j])
+            if not covering(s, pos, names):
                 key = (si, pos)
                 if key not in best or best[key][0] < sc:
                     best[key] = (sc, right)
