@@ -3,8 +3,9 @@
 
 Usage: python benchmarks/columns.py [--pages 10000] [--columns 60]
 
-1. Held-out precision / recall / F1 per class of the keyword rules, the learned model alone and
-   the hybrid (rules, model where no keyword matches), on the held-out split of
+1. Held-out precision / recall / F1 per class of a naive rule using only the criteria's own words,
+   the curated keyword rules, the learned model alone and the hybrid (rules, model where no
+   keyword matches), on the held-out split of
    corpora/columns (the train-only fit shipped as models/columns/column_type.heldout.joblib).
 2. SiteAccumulator throughput (pages/s for add, plus columns/findings/verdict at the end) and
    memory (tracemalloc, traced bytes after 10 % and after 100 % of the pages) over synthetic
@@ -25,7 +26,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from qualitycheck.columns import types  # noqa: E402
-from qualitycheck.columns.train import load_rows, scores, split  # noqa: E402
+from qualitycheck.columns.train import criteria_type, load_rows, scores, split  # noqa: E402
 from qualitycheck.config import Config  # noqa: E402
 from qualitycheck.paths import MODELS_DIR  # noqa: E402
 from qualitycheck.site import ListFact, MessageFact, PageFacts, SiteAccumulator  # noqa: E402
@@ -40,6 +41,7 @@ def classifier() -> None:
     gold = [r.label for r in test]
     learned = types.load_learned(MODELS_DIR / "columns" / "column_type.heldout.joblib")
     runs = {
+        "criteria words only": [criteria_type(n) for n in names],
         "keyword rules": [types.keyword_type(n) for n in names],
         "learned model": types.TypeModel(learned.pipeline, "model", "", {}).predict(names),
         f"hybrid (p>={learned.threshold:g})": learned.predict(names),
