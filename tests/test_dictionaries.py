@@ -30,7 +30,7 @@ FILES = {
     "doc_number.yaml": ("QC206", "wording.doc-number"),
 }
 FILE_KEYS = {"family", "code", "name", "severity", "description", "rules"}
-RULE_KEYS = {"id", "wrong", "pattern", "right", "message", "source", "since", "severity", "enabled",
+RULE_KEYS = {"id", "wrong", "pattern", "right", "fix", "message", "source", "since", "severity", "enabled",
              "not_before", "not_after", "examples"}
 SEVERITIES = {"error", "warning", "info"}
 SOURCE_ID = re.compile(r"\bS-[A-Z0-9][A-Z0-9-]*")
@@ -98,7 +98,10 @@ def test_rule_schema(name, rule):
     for key in ("not_before", "not_after"):
         if key in rule:
             re.compile(f"(?:{rule[key]})$" if key == "not_before" else f"^(?:{rule[key]})")
-    assert isinstance(rule["right"], list) and all(isinstance(r, str) and r for r in rule["right"])
+    if "fix" in rule:
+        assert "pattern" in rule and "right" not in rule, "fix computes the suggestion from the pattern"
+    else:
+        assert isinstance(rule["right"], list) and all(isinstance(r, str) and r for r in rule["right"])
     assert isinstance(rule["message"], str) and re.search(r"[\u4e00-\u9fa5]", rule["message"])
     assert isinstance(rule["source"], str) and rule["source"].startswith("S-")
     if "severity" in rule:
@@ -247,7 +250,12 @@ def test_example(name, rule, kind, item):
             assert f.code == DATA[name]["code"]
             assert 0 <= f.span.start < f.span.end <= len(text)
             assert f.match == text[f.span.start:f.span.end]
-            assert list(f.suggestions) == rule["right"]
+            if "fix" in rule:
+                # The fix is the match rewritten by the pattern's groups, and it changes something.
+                m = re.compile(rule["pattern"]).search(text, f.span.start)
+                assert list(f.suggestions) == [m.expand(rule["fix"])] != [f.match]
+            else:
+                assert list(f.suggestions) == rule["right"]
     else:
         assert not hits, f"{rule['id']} should pass {text!r} (published {published}); flagged " + repr(
             [f.match for f in hits])
