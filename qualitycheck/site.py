@@ -514,6 +514,75 @@ def _resolve_month_day(md: MonthDay, as_of: date) -> date | None:
     return None
 
 
+def is_stale(age_days: int, period: int) -> bool:
+    """The one staleness rule: nothing new within the last ``period`` days, counting the as-of
+    day as day 1, i.e. the newest item is ``period`` days old or older (14-day rule: 13 days
+    old is fine, 14 days old is stale)."""
+    return age_days >= period
+
+
+def column_status(col: _Col, as_of: date, config: "Config") -> Column:
+    """Type and status of one column's gathered evidence at ``as_of``."""
+    name = col.name or (col.url or col.key)
+    ctype = "other"
+    for candidate in col.ranked_names():  # the most visible name that says something
+        ctype = classify(candidate)
+        if ctype != "other":
+            break
+    if ctype == "other" and col.titles:
+        ctype = classify(None, col.titles)
+    period = period_days(ctype, config)
+    n_items = col.list_items if col.list_items > 0 else col.block_items
+    n_dated = col.list_dated if col.list_items > 0 else col.block_dated
+    newest = col.newest
+    year_inferred = False
+    for md in col.month_days:
+        d = _resolve_month_day(md, as_of)
+        if d is not None and (newest is None or d > newest):
+            newest, year_inferred = d, True
+    has_evidence = bool(col.list_pages or col.block_items or col.placeholder or "block" in col.sources)
+    if not has_evidence:
+        status = "unknown"
+    elif n_items == 0:
+        status = "empty" if (col.list_pages or col.placeholder) else "unknown"
+    elif period is None:
+        status = "substantive"
+    elif newest is None:
+        status = "stale" if n_dated == 0 else "unknown"
+    else:
+        status = "stale" if is_stale((as_of - newest).days, period) else "substantive"
+    return Column(
+        name=name,
+        url=col.url,
+        type=ctype,
+        status=status,
+        newest=newest,
+        age_days=(as_of - newest).days if newest else None,
+        max_age_days=period,
+        n_items=n_items,
+        n_dated=n_dated,
+        evidence_url=(col.newest_url if status != "empty" and col.newest_url else col.evidence_url) or col.url,
+        placeholder=col.placeholder,
+        sources=tuple(sorted(col.sources)) or ("nav",),
+        year_inferred=year_inferred,
+    )
+
+
+def list_status(lst: Any, as_of: date, config: "Config", *, page_url: str | None = None,
+                as_list_page: bool = True) -> Column:
+    """The status one DatedList gives its column on its own (for ``inspect`` of a single page).
+
+    Same rules as the site model: placeholders are not items, undated items are not updated,
+    month-day dates take the latest year not after ``as_of``, relative times give no date.
+    ``as_list_page``: the list is a list page's own list (empty → blank) rather than a block.
+    """
+    fact = list_fact(lst)
+    col = _Col("list", getattr(lst, "more_url", None) or page_url)
+    col.take(fact, page_url, as_list=as_list_page)
+    col.offer_name(PRIO_HEADING, fact.heading)
+    return column_status(col, as_of, config)
+
+
 @dataclass
 class Unanswered:
     """A message that waited more than the limit for an answer."""
@@ -699,49 +768,7 @@ class SiteAccumulator:
         return list(out)
 
     def _status(self, col: _Col, as_of: date) -> Column:
-        name = col.name or (col.url or col.key)
-        ctype = "other"
-        for candidate in col.ranked_names():  # the most visible name that says something
-            ctype = classify(candidate)
-            if ctype != "other":
-                break
-        if ctype == "other" and col.titles:
-            ctype = classify(None, col.titles)
-        period = period_days(ctype, self.config)
-        n_items = col.list_items if col.list_items > 0 else col.block_items
-        n_dated = col.list_dated if col.list_items > 0 else col.block_dated
-        newest = col.newest
-        year_inferred = False
-        for md in col.month_days:
-            d = _resolve_month_day(md, as_of)
-            if d is not None and (newest is None or d > newest):
-                newest, year_inferred = d, True
-        has_evidence = bool(col.list_pages or col.block_items or col.placeholder or "block" in col.sources)
-        if not has_evidence:
-            status = "unknown"
-        elif n_items == 0:
-            status = "empty" if (col.list_pages or col.placeholder) else "unknown"
-        elif period is None:
-            status = "substantive"
-        elif newest is None:
-            status = "stale" if n_dated == 0 else "unknown"
-        else:
-            status = "stale" if (as_of - newest).days >= period else "substantive"
-        return Column(
-            name=name,
-            url=col.url,
-            type=ctype,
-            status=status,
-            newest=newest,
-            age_days=(as_of - newest).days if newest else None,
-            max_age_days=period,
-            n_items=n_items,
-            n_dated=n_dated,
-            evidence_url=(col.newest_url if status != "empty" and col.newest_url else col.evidence_url) or col.url,
-            placeholder=col.placeholder,
-            sources=tuple(sorted(col.sources)) or ("nav",),
-            year_inferred=year_inferred,
-        )
+        return column_status(col, as_of, self.config)
 
     # -- homepage ------------------------------------------------------------------------------
 
@@ -780,7 +807,7 @@ class SiteAccumulator:
         elif newest is None:
             status = "stale" if n_dated == 0 else "unknown"
         else:
-            status = "stale" if (as_of - newest).days >= period else "fresh"
+            status = "stale" if is_stale((as_of - newest).days, period) else "fresh"
         return {
             "url": facts.url or facts.source,
             "newest": newest,

@@ -247,3 +247,14 @@ def test_lint_site_uses_the_site_model(tmp_path):
     assert {"QC301", "QC302", "QC303", "QC304"} <= set(site_rows)
     assert site_rows["QC301"]["url"] == "http://www.example.gov.cn/rsxx/index.html"
     assert site_rows["QC302"]["evidence"]["column"] == "工作动态"
+
+
+@pytest.mark.parametrize("age, status", [(13, "substantive"), (14, "stale")])
+def test_list_status_for_a_single_page_uses_the_same_rule(age, status):
+    from qualitycheck.site import list_status
+
+    col = list_status(dated_list("工作动态", news_items(ago(age))), AS_OF, Config.default())
+    assert (col.type, col.status, col.age_days, col.max_age_days) == ("news", status, age, 14)
+    assert list_status(dated_list("通知公告", [item("暂无信息")]), AS_OF, Config.default()).status == "empty"
+    assert list_status(dated_list("通知公告", [item("暂无信息")]), AS_OF, Config.default(),
+                       as_list_page=False).status == "unknown"
