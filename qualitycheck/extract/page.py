@@ -540,16 +540,21 @@ def _strip_nested_meta(view: PageView, el) -> str:
     return "".join(out)
 
 
+_NOT_HEADLINE = frozenset({"a", "li", "option", "body", "html", "ul", "ol", "table", "tbody", "tr", "form", "label",
+                           "button", "img", "input", "i", "em", "script", "iframe", "style", "br", "select"})
+
+
 def _find_headline(view: PageView, L: _Lines, body_start: int | None):
     """(text, element, span) of the displayed headline, or None."""
     refs = _weighted_refs(view)
     spans = view.rendered.spans
     candidates = []
+    lo, hi = (body_start - 4000, body_start + 800) if body_start is not None else (0, len(view.text))
     for el, (s, e) in spans.items():
-        if e - s < 2 or e - s > 400:
+        if e - s < 2 or e - s > 400 or e < lo or s > hi:
             continue
         tag = el.tag
-        if tag in ("a", "li", "option", "body", "html", "ul", "ol", "table", "tbody", "tr", "form", "label", "button", "img", "input", "i", "em"):
+        if tag in _NOT_HEADLINE:
             continue
         # must be the whole text of its line(s)
         ls = L.index(s)
@@ -780,21 +785,15 @@ def _find_source(view: PageView, L: _Lines, i: int, j: int) -> str | None:
 _NAV_CLASS = re.compile(r"nav|menu|daohang|lanmu|column|channel|dh\b|top_?link", re.I)
 
 
-_NAV_XPATH = etree.XPath(
-    "//nav | //*[self::ul or self::div or self::table][contains(@class,'nav') or contains(@id,'nav') or "
-    "contains(@class,'menu') or contains(@id,'menu') or contains(@class,'Nav') or contains(@id,'Nav') or "
-    "contains(@class,'Menu') or contains(@class,'daohang') or contains(@class,'lanmu') or contains(@class,'column') or "
-    "contains(@class,'channel') or contains(@id,'daohang')]"
-)
-
-
 def _find_nav(view: PageView, limit: int | None) -> list[tuple[str, str]]:
     """(column name, URL) pairs from navigation menus above the main text: the site's columns."""
     out: list[tuple[str, str]] = []
     seen: set[str] = set()
     spans = view.rendered.spans
     roots = []
-    for el in _NAV_XPATH(view.tree):
+    for el in view.tree.iter("nav", "ul", "div", "table"):
+        if el.tag != "nav" and not _NAV_CLASS.search((el.get("class") or "") + " " + (el.get("id") or "")):
+            continue
         sp = spans.get(el)
         if sp is None or (limit is not None and sp[0] > limit):
             continue

@@ -61,7 +61,6 @@ class Rendered:
     hidden_roots: list  # elements skipped because hidden inline
     written: list  # (script element, [fragment elements]) for document.write output
     scripts: list  # every <script> element met (inline or src), in order
-    block_owner: list = field(default_factory=list)  # (line start offset, block element), in order
 
     def span_text(self, el: etree._Element) -> str:
         span = self.spans.get(el)
@@ -79,9 +78,11 @@ class Rendered:
         return starts
 
 
+_HIDDEN_HINT = ("none", "hidden", "NONE", "Hidden", "HIDDEN", "None")
+
+
 class _Builder:
-    __slots__ = ("parts", "n", "last", "spans", "hidden_roots", "written", "scripts", "js",
-                 "include_hidden", "owners")
+    __slots__ = ("parts", "n", "last", "spans", "hidden_roots", "written", "scripts", "js", "include_hidden")
 
     def __init__(self, js: "MiniJS | None", include_hidden: bool) -> None:
         self.parts: list[str] = []
@@ -93,14 +94,13 @@ class _Builder:
         self.scripts: list = []
         self.js = js
         self.include_hidden = include_hidden
-        self.owners: list = []
 
     def add(self, s: str) -> None:
-        if not s:
-            return
         if "\u200b" in s or "\ufeff" in s or "\u00ad" in s or "\u200c" in s or "\u200d" in s or "\u2060" in s:
             s = _ZW.sub("", s)
         s = _WS.sub(" ", s)
+        if not s:
+            return
         if s[0] == " " and self.last in " \n":
             s = s[1:]
             if not s:
@@ -122,42 +122,51 @@ class _Builder:
 
     def walk(self, el: etree._Element) -> None:
         tag = el.tag
-        if not isinstance(tag, str):  # comment, processing instruction, entity
+        if tag.__class__ is not str:  # comment, processing instruction, entity
             return
-        if tag in SKIP_TAGS or tag.startswith("{"):
+        spans = self.spans
+        if tag in SKIP_TAGS or tag[0] == "{":
             if not self.include_hidden and tag in ("script", "iframe", "object") and is_hidden_el(el):
                 self.hidden_roots.append(el)
                 return
-            self.spans[el] = (self.n, self.n)  # visible position, no text
+            spans[el] = (self.n, self.n)  # visible position, no text
             if tag == "script":
                 self.scripts.append(el)
                 if self.js is not None:
                     self._script(el)
             return
-        if not self.include_hidden and is_hidden_el(el):
-            self.hidden_roots.append(el)
-            self.spans[el] = (self.n, self.n)
-            return
+        if not self.include_hidden:
+            get = el.get
+            if get("hidden") is not None:
+                self.hidden_roots.append(el)
+                spans[el] = (self.n, self.n)
+                return
+            style = get("style")
+            if style and any(h in style for h in _HIDDEN_HINT) and _HIDDEN_STYLE.search(style):
+                self.hidden_roots.append(el)
+                spans[el] = (self.n, self.n)
+                return
         block = tag in BLOCK_TAGS
         if block:
-            self.newline()
+            if self.last != "\n":
+                self.newline()
             if tag == "br":
-                self.spans[el] = (self.n, self.n)
+                spans[el] = (self.n, self.n)
                 return
-            self.owners.append((self.n, el))
         start = self.n
         text = el.text
         if text:
             self.add(text)
+        walk = self.walk
+        add = self.add
         for child in el:
-            self.walk(child)
+            walk(child)
             tail = child.tail
             if tail:
-                self.add(tail)
-        if block:
+                add(tail)
+        if block and self.last != "\n":
             self.newline()
-            self.owners.append((self.n, el.getparent()))
-        self.spans[el] = (start, self.n)
+        spans[el] = (start, self.n)
 
     def _script(self, el: etree._Element) -> None:
         code = el.text
@@ -188,7 +197,7 @@ def render(root: etree._Element, *, js: "MiniJS | None" = None, include_hidden: 
     b = _Builder(js, include_hidden)
     b.walk(root)
     text = "".join(b.parts)
-    return Rendered(text, b.spans, b.hidden_roots, b.written, b.scripts, b.owners)
+    return Rendered(text, b.spans, b.hidden_roots, b.written, b.scripts)
 
 
 # --------------------------------------------------------------------------------------------
