@@ -259,3 +259,29 @@ def test_list_status_for_a_single_page_uses_the_same_rule(age, status):
     # A block with no items says nothing (often filled by JavaScript) unless it shows a placeholder.
     assert list_status(dated_list("通知公告", []), AS_OF, Config.default(), as_list_page=False).status == "unknown"
     assert list_status(dated_list("通知公告", []), AS_OF, Config.default()).status == "empty"
+
+
+def _labelled_list_pages():
+    if not (PAGES / "labels.jsonl").is_file():
+        return []
+    out = []
+    for line in (PAGES / "labels.jsonl").read_text(encoding="utf-8").splitlines():
+        label = json.loads(line)
+        if label["kind"] == "list" and label["lists"] and label["lists"][0]["newest"]:
+            out.append(pytest.param(label, id=label["file"][:24]))
+    return out
+
+
+@needs_pages
+@pytest.mark.parametrize("label", _labelled_list_pages())
+def test_real_list_pages_give_their_column_the_labelled_newest_date(label):
+    """Every labelled list page whose main list has a knowable newest date (086, 098-100, 103, 104)."""
+    main = label["lists"][0]
+    newest = date.fromisoformat(main["newest"])
+    facts = page_facts(_real(label["file"], None, as_of=newest + timedelta(days=30)))
+    assert facts.own is not None
+    assert (facts.own.newest, facts.own.n_items) == (newest, main["n_items"])
+    acc = SiteAccumulator("real", Config.default())
+    acc.add(facts)
+    [col] = [c for c in acc.columns(newest + timedelta(days=30)) if "list" in c.sources]
+    assert col.status in ("substantive", "stale") and col.age_days == 30
