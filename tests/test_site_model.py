@@ -19,8 +19,9 @@ from qualitycheck.site import (
 from qualitycheck.checks.registry import get_check
 from site_helpers import AS_OF, SITE, ago, config, dated_list, item, item_named, list_page, news_items, page, site_of
 
-PAGES = Path(__file__).resolve().parents[2] / "shared" / "data" / "pages"
-needs_pages = pytest.mark.skipif(not (PAGES / "labels.jsonl").is_file(), reason="../shared/data/pages not present")
+# The labelled real pages (../shared/data/pages, copied with labels.jsonl into the fixtures).
+PAGES = Path(__file__).resolve().parent / "fixtures" / "pages"
+needs_pages = pytest.mark.skipif(not (PAGES / "labels.jsonl").is_file(), reason="tests/fixtures/pages not present")
 
 
 @pytest.mark.parametrize("a, b", [
@@ -111,7 +112,7 @@ def test_verdict_items_shape():
 
 
 def _real(name: str, url: str | None, as_of: date = date(2020, 9, 1)):
-    return read_page((PAGES / "raw" / name).read_bytes(), source=name, url=url, as_of=as_of)
+    return read_page((PAGES / name).read_bytes(), source=name, url=url, as_of=as_of)
 
 
 @needs_pages
