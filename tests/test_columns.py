@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import date, timedelta
-from pathlib import Path
+from datetime import date
 
 import pytest
 
