@@ -236,6 +236,9 @@ def main(argv: list[str] | None = None) -> int:
     from .dictdata import build_tables
     print("tables:", json.dumps(build_tables(Path(args.dictionaries), Path(args.out), res["model"]),
                                 ensure_ascii=False))
+    from .dictdata import build_word_keys
+    print("words:", json.dumps(build_word_keys(Path(args.dictionaries), Path(args.out), res["model"]),
+                               ensure_ascii=False))
     if args.arpa:
         write_arpa(res["model"], args.arpa)
         print(f"wrote {args.arpa}")

@@ -85,11 +85,11 @@ FEATURES = ["bias", "gain", "gain_at_pos", "order_gain", "n4_new", "n4_old", "or
             "lp1_cand", "t_same_tone", "t_pyc_pinyin", "t_same_syl", "t_pyc_shape", "t_shape",
             "t_fuzzy", "t_any", "orig_in_word", "cand_in_word", "orig_fit", "gain_if_any",
             "wf_orig", "wf_cand", "wlen_orig", "wlen_cand", "bi_old", "bi_new", "tri_old", "tri_new",
-            "margin", "n_pos_cands"]
+            "margin", "n_pos_cands", "n_bad_sent", "nb_fit"]
 N_FEATURES = len(FEATURES)
 # hand-set starting weights (replaced by models/typo/params.json, fitted on the dev sets)
 DEFAULT_WEIGHTS = [0.0, 1.0, 0, 0, 0, 0, 1.0, 0, 0, 0, 0, -0.3, -0.3, -0.8, -1.0, -2.5,
-                   -1.5, 1.0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]
+                   -1.5, 1.0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]
 
 _SPLIT = re.compile(r"[^。！？!?；;\n]*[。！？!?；;\n]?")
 
@@ -412,6 +412,14 @@ class TypoEngine:
         np.maximum.at(mx2, gid[~first_max], g[~first_max])
         F[:, 28] = np.where(first_max, g - mx2[gid], g - mx[gid])
         F[:, 29] = np.bincount(gid, minlength=ng)[gid]
+        # context: how many badly fitting characters the sentence holds, and how well the
+        # neighbours of the position fit (errors come in runs in some texts)
+        bad = np.bincount(sid_flat, weights=(fit_all < p.poor_fit) & (rows >= 0), minlength=N)
+        F[:, 30] = np.minimum(bad[s2_sid], 10)
+        gpos = starts[s2_sid] + s2_pos
+        fl = np.where(s2_pos > 0, fit_all[np.maximum(gpos - 1, 0)], 0.0)
+        fr = np.where(s2_pos < lens[s2_sid] - 1, fit_all[np.minimum(gpos + 1, len(fit_all) - 1)], 0.0)
+        F[:, 31] = np.maximum(np.minimum(fl, fr), -16)
         return s2_sid, s2_pos, s2_x, F
 
     def _word_cover(self, W: np.ndarray, c: int):

@@ -121,7 +121,7 @@ def main(argv=None) -> int:
         out = out.parent
     gb = None if args.linear else GB
     grid = ([-1.0, -0.8, -0.6, -0.5, -0.4, -0.3, -0.2, 0.0, 0.5, 1.0] if args.linear
-            else [0.0, 0.5, 1.0, 1.5, 2.0, 2.5, 3.0, 3.5, 4.0])
+            else [-1.5, -1.0, -0.75, -0.5, -0.25, 0.0, 0.25, 0.5, 1.0])
 
     eng = TypoEngine.load(out)
     eng.trees = None
