@@ -111,7 +111,8 @@ def site_model(n_pages: int, n_columns: int) -> None:
     items = acc.verdict(as_of)
     end_s = time.perf_counter() - t
     print(f"\nSiteAccumulator over {n_pages:,} synthetic page facts ({n_columns} columns, "
-          f"{sum(1 for f in facts if f.kind == 'list'):,} list pages, {acc.messages_seen():,} distinct messages)")
+          f"{sum(1 for f in facts if f.kind == 'list'):,} list pages, {acc.messages_seen():,} message rows, "
+          f"{len(acc._messages):,} kept as possibly late)")
     print(f"add: {n_pages / add_s:,.0f} pages/s; columns + findings + verdict: {end_s * 1000:.1f} ms "
           f"({len(cols)} columns, {len(found)} findings, {sum(i['failed'] for i in items)} failed items)")
     (n1, m1), (n2, m2) = marks

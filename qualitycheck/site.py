@@ -633,7 +633,8 @@ class SiteAccumulator:
         self._nav_url: dict[str, str] = {}  # canonical url → url as linked
         self._nav_links: set[str] = set()  # nav links already read
         self._home: tuple[tuple, PageFacts] | None = None
-        self._messages: dict[tuple, MessageFact] = {}
+        self._messages: dict[tuple, MessageFact] = {}  # messages that could be late, de-duplicated
+        self._messages_total = 0  # message rows seen (with repeats)
         self._guides: dict[str, GuideFact] = {}
         self._guide_pages = 0
         self._columns_cache: tuple[tuple[int, date], list[Column]] | None = None
@@ -684,7 +685,17 @@ class SiteAccumulator:
             rank = (0 if facts.kind == "home" else 1, _path_depth(facts.url), len(facts.url or facts.source))
             if self._home is None or rank < self._home[0]:
                 self._home = (rank, facts)
+        limit = int(self.config["interaction"]["max_unanswered_days"])
         for m in facts.messages:
+            self._messages_total += 1
+            # Keep only messages that could ever be late: a message answered within the limit,
+            # or shown as answered without a date, can never be (whatever the as-of date).
+            if m.asked is None:
+                continue
+            if m.answered is not None and (m.answered - m.asked).days <= limit:
+                continue
+            if m.answered is None and m.status and _ANSWERED_STATUS.search(m.status) and not _OPEN_STATUS.search(m.status):
+                continue
             key = ("u", canonical_url(m.url)) if m.url else ("t", m.title, m.asked)
             if key not in self._messages:
                 self._messages[key] = m
@@ -862,7 +873,8 @@ class SiteAccumulator:
         return out
 
     def messages_seen(self) -> int:
-        return len(self._messages)
+        """Message rows seen on the site's pages (repeats across pages included)."""
+        return self._messages_total
 
     # -- guides --------------------------------------------------------------------------------
 
@@ -953,12 +965,12 @@ class SiteAccumulator:
         items.append({
             "item": "互动回应差",
             "failed": len(late) >= 1,
-            "checked": bool(self._messages),
+            "checked": self._messages_total > 0,
             "count": len(late),
             "threshold": 1,
             "max_unanswered_days": int(self.config["interaction"]["max_unanswered_days"]),
             "lookback_days": int(self.config["interaction"]["lookback_days"]),
-            "messages_seen": len(self._messages),
+            "messages_seen": self._messages_total,
             "rule_source": SRC_INTERACTION,
             "evidence": [u.evidence() for u in late],
         })
