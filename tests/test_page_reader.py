@@ -404,3 +404,49 @@ def test_inspect_html_contract():
     assert lst["items"][0] == {"title": "县长调研乡村振兴工作", "url": "http://www.example.gov.cn/xwdt/202409/t20240910_1.html",
                                "date": "2024-09-10", "date_text": "09-10"}
     json.dumps(out, ensure_ascii=False)
+
+
+COLUMN_PAGE = """<html><head><title>通知公告_某某县人民政府</title></head><body>
+<div class="header"><div class="nav"><ul><li><a href="/">首页</a></li><li><a href="/zwgk/">政务公开</a></li>
+<li><a href="/tzgg/">通知公告</a></li><li><a href="/hdjl/">互动交流</a></li></ul></div></div>
+<div class="main"><div class="position">当前位置：<a href="/">首页</a> &gt; <a href="/tzgg/">通知公告</a></div>
+<div class="list-title"><h2>通知公告</h2></div><ul class="list">
+<li><a href="./202409/t20240912_101.html">关于开展2024年度网站普查的通知</a><span class="date">2024-09-12</span></li>
+<li><a href="./202409/t20240905_100.html">关于做好中秋节期间安全生产工作的通知</a><span class="date">2024-09-05</span></li>
+<li><a href="./202408/t20240826_99.html">某某县2024年公开招聘事业单位工作人员公告</a><span class="date">2024-08-26</span></li>
+</ul><div class="page">共3条 第1页/共1页 首页 上一页 下一页 尾页</div></div>
+<div class="footer">网站标识码：5109220001 蜀ICP备12345678号</div></body></html>"""
+
+HOME_PAGE = """<html><head><title>某某县人民政府门户网站</title></head><body>
+<div class="nav"><a href="/">首页</a><a href="/zwgk/">政务公开</a><a href="/tzgg/">通知公告</a></div>
+<div class="box"><div class="box-title"><span>政务要闻</span><a class="more" href="/zwyw/">更多&gt;&gt;</a></div>
+<ul><li><a href="/zwyw/202409/t20240912_1.html">县委常委会召开会议</a><span>09-12</span></li>
+<li><a href="/zwyw/202409/t20240910_2.html">县长调研重点项目</a><span>09-10</span></li></ul></div>
+<div class="box"><div class="box-title"><span>通知公告</span><a class="more" href="/tzgg/">更多&gt;&gt;</a></div>
+<ul><li><a href="/tzgg/202409/t20240911_3.html">关于开展网站普查的通知</a><span>2024-09-11</span></li>
+<li><a href="/tzgg/202408/t20240830_4.html">招聘公告</a><span>2024-08-30</span></li></ul></div>
+<div class="box"><div class="tab"><a>政策文件</a><a>政策解读</a></div>
+<ul class="tabc"><li><a href="/zcwj/1.html">县政府关于印发某某办法的通知</a><span>2024-07-01</span></li>
+<li><a href="/zcwj/2.html">县政府办公室关于某某的意见</a><span>2024-06-11</span></li></ul>
+<ul class="tabc" style="display:none"><li><a href="/zcjd/1.html">一图读懂某某办法</a><span>2024-07-02</span></li>
+<li><a href="/zcjd/2.html">某某意见解读</a><span>2024-06-12</span></li></ul></div>
+<div class="footer">网站标识码：5109220001</div></body></html>"""
+
+
+def test_column_list_page():
+    page = read_page(COLUMN_PAGE, url="http://www.example.gov.cn/tzgg/index.html")
+    assert page.kind == "list" and page.title is None and page.published is None
+    (lst,) = page.lists
+    assert lst.heading == "通知公告" and lst.newest == date(2024, 9, 12) and len(lst.items) == 3
+    assert lst.items[0].url == "http://www.example.gov.cn/tzgg/202409/t20240912_101.html"
+    assert ("互动交流", "http://www.example.gov.cn/hdjl/") in page.nav
+
+
+@pytest.mark.parametrize("url", ["http://www.example.gov.cn/", None])
+def test_home_page_blocks_with_more_links_and_tab_panels(url):
+    page = read_page(HOME_PAGE, url=url)
+    assert page.kind == "home"
+    got = [(b.heading, b.newest, b.hidden) for b in page.lists]
+    assert got == [("政务要闻", date(2024, 9, 12), False), ("通知公告", date(2024, 9, 11), False),
+                   ("政策文件", date(2024, 7, 1), False), ("政策解读", date(2024, 7, 2), True)]
+    assert page.lists[0].more_url == ("http://www.example.gov.cn/zwyw/" if url else "/zwyw/")

@@ -30,7 +30,6 @@ from typing import TYPE_CHECKING, Iterable
 from urllib.parse import urljoin
 
 import yaml
-from lxml import etree
 
 from ..errors import DictionaryError
 from ..paths import DICTIONARIES_DIR
@@ -49,12 +48,6 @@ _PROVINCE_SUFFIXES = frozenset({
     "bj", "tj", "he", "sx", "nm", "ln", "jl", "hl", "sh", "js", "zj", "ah", "fj", "jx", "sd", "ha",
     "hb", "hn", "gd", "gx", "hi", "cq", "sc", "gz", "yn", "xz", "sn", "gs", "qh", "nx", "xj",
 })
-_OFFSCREEN = re.compile(
-    r"(?:left|top|right|bottom|margin-left|margin-top|text-indent)\s*:\s*-\s*(?:[5-9]\d{2}|\d{4,})(?:\.\d+)?\s*(?:px|em|pt)?",
-    re.I,
-)
-_ZERO_SIZE = re.compile(r"(?:^|[;\s])(?:width|height)\s*:\s*0(?:px)?\s*(?:;|$|!)", re.I)
-_FONT_ZERO = re.compile(r"font-size\s*:\s*0(?:px|pt|em)?\s*(?:;|$|!)", re.I)
 _SHARE = re.compile(
     r"share|sharer|bshare|jiathis|qzone|service\.weibo\.com|connect\.qq\.com|yixin\.im|"
     r"api\.addthis|baidu\.com/share|login|passport|reg\.|weixin|wechat|browser|download|"
@@ -264,20 +257,9 @@ def link_text(a, view: "PageView | None" = None) -> str:
 
 # --------------------------------------------------------------------------------------------
 
-_STYLED = etree.XPath("//*[@style]")
-
-
 def _concealed_roots(view: "PageView") -> dict:
     """Elements hidden by inline style in ways that the renderer keeps (off-screen, zero size)."""
-    roots = {}
-    for el in _STYLED(view.tree):
-        style = el.get("style")
-        if _OFFSCREEN.search(style) and ("position" in style or "text-indent" in style or "margin" in style):
-            roots[el] = "off-screen"
-        elif _ZERO_SIZE.search(style) and "overflow" in style and "hidden" in style:
-            roots[el] = "zero-size"
-        elif _FONT_ZERO.search(style):
-            roots[el] = "zero-size"
+    roots = dict(view.rendered.concealed)
     for el in view.tree.iter("marquee"):
         w, h = el.get("width") or "", el.get("height") or ""
         if w.strip() in ("0", "1") or h.strip() in ("0", "1"):
@@ -318,7 +300,7 @@ def find_links(view: "PageView") -> tuple[list[PageLink], list[Suspicion]]:
             absolute = href
             host = ""
         else:
-            absolute = urljoin(base, href) if base else href
+            absolute = href if (not base or low.startswith(("http://", "https://"))) else urljoin(base, href)
             host = host_of(absolute)
         external = bool(host) and (site is None or registrable_domain(host) != site)
         root = hidden_of.get(a)

@@ -117,8 +117,11 @@ def _date_hits(text: str, as_of: date | None) -> list[_Hit]:
             continue
         before = text[s - 1] if s else " "
         after = text[e] if e < len(text) else " "
-        # Only a standalone token: "[09-12]", "(7-31)", " 06-30" – not "第1-2名" or "3.5倍".
-        if not (before in " \n[(（【〔|/·>:：" or before.isspace()) or not (after in " \n])）】〕|<" or after.isspace()):
+        # Only a standalone token: "[09-12]", "(7-31)", " 06-30", or closing a line ("标题09-12" where the
+        # date is its own element) – not "第1-2名" or "3.5倍".
+        opens = before in " \n[(（【〔|/·>:：" or before.isspace()
+        closes = after in " \n])）】〕|<" or after.isspace()
+        if not (closes and (opens or after == "\n" or e == len(text))):
             continue
         mo, dd = int(m.group("m")), int(m.group("d"))
         if _make(2000, mo, dd) is None:
@@ -156,11 +159,10 @@ class _Scanner:
         self.text = r.text
         self.hits = _date_hits(r.text, as_of)
         self.hit_starts = [h.start for h in self.hits]
-        links = []
-        for el, (s, e) in r.spans.items():
-            if e > s and el.tag == "a":
-                links.append((s, e, el))
-        links.sort(key=lambda t: t[0])
+        if r is view.rendered:
+            links = view.link_spans
+        else:
+            links = sorted(((s, e, el) for el, (s, e) in r.spans.items() if e > s and el.tag == "a"), key=lambda t: t[0])
         self.links = links
         self.link_starts = [l[0] for l in links]
 

@@ -249,7 +249,24 @@ class PageView:
         self.text = self.rendered.text
         self.body_range: tuple[int, int] | None = None
         self._written_elements = [el for _, els in self.rendered.written for el in els]
-        self.site_domain = self._site_domain()
+        self._site: tuple | None = None
+        self._link_spans: list | None = None
+
+    @property
+    def site_domain(self) -> str | None:
+        """The page's registrable domain: from its URL, og:url or canonical link, else its most linked host."""
+        if self._site is None:
+            self._site = (self._site_domain(),)
+        return self._site[0]
+
+    @property
+    def link_spans(self) -> list:
+        """(start, end, element) of every visible link with text, in text order."""
+        if self._link_spans is None:
+            out = [(s, e, el) for el, (s, e) in self.rendered.spans.items() if e > s and el.tag == "a"]
+            out.sort(key=lambda t: t[0])
+            self._link_spans = out
+        return self._link_spans
 
     # helpers -----------------------------------------------------------------------------
     def meta_get(self, name: str) -> str | None:
@@ -341,10 +358,9 @@ class _Lines:
         self.lines = lines
         han = [len(_HAN.findall(l)) for l in lines]
         link_han = [0] * n
-        for el, (s, e) in view.rendered.spans.items():
-            if e > s and el.tag == "a":
-                i = bisect.bisect_right(starts, s) - 1
-                link_han[i] += len(_HAN.findall(text[s:e]))
+        for s, e, _ in view.link_spans:
+            i = bisect.bisect_right(starts, s) - 1
+            link_han[i] += len(_HAN.findall(text[s:e]))
         para = [0.0] * n
         noise = [0.0] * n
         dup = [0.0] * n
@@ -757,9 +773,11 @@ def _value_after(view: PageView, L: _Lines, pos: int, label_end: int) -> str | N
     elif m and m.start() <= lead:
         return None
     # a link after the value is UI (参与互动, 举报), not part of it
-    for el, (s, e) in view.rendered.spans.items():
-        if el.tag == "a" and label_end + lead < s < label_end + len(value) and e > s:
+    for s, e, _ in view.link_spans:
+        if label_end + lead < s < label_end + len(value):
             value = value[: s - label_end]
+            break
+        if s >= label_end + len(value):
             break
     value = re.sub(r"\s+", " ", value).strip(" |｜/【】[]()（）,，;；")
     if not value or len(value) > 60:
@@ -915,8 +933,8 @@ def _classify(view: PageView, headline, body_weight: float, published, lists: li
         return "article"
     # undated lists of headlines (ranking tables, feeds without times)
     long_links = 0
-    for el, (s, e) in view.rendered.spans.items():
-        if el.tag == "a" and e - s >= 10 and len(_HAN.findall(view.text[s:e])) >= 8:
+    for s, e, _ in view.link_spans:
+        if e - s >= 10 and len(_HAN.findall(view.text[s:e])) >= 8:
             long_links += 1
     if long_links >= 20:
         return "list" if (has_pager or has_crumb or url_kind == "list") else "home"

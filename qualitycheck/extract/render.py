@@ -44,6 +44,25 @@ _WS = re.compile(r"\s+")
 _ZW = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 
 
+_OFFSCREEN = re.compile(
+    r"(?:left|top|right|bottom|margin-left|margin-top|text-indent)\s*:\s*-\s*(?:[5-9]\d{2}|\d{4,})(?:\.\d+)?\s*(?:px|em|pt)?",
+    re.I,
+)
+_ZERO_SIZE = re.compile(r"(?:^|[;\s])(?:width|height)\s*:\s*0(?:px)?\s*(?:;|$|!)", re.I)
+_FONT_ZERO = re.compile(r"font-size\s*:\s*0(?:px|pt|em)?\s*(?:;|$|!)", re.I)
+
+
+def concealment(style: str) -> str | None:
+    """How an inline style hides an element that still renders: off-screen or zero size (暗链 tricks)."""
+    if _OFFSCREEN.search(style) and ("position" in style or "text-indent" in style or "margin" in style):
+        return "off-screen"
+    if _ZERO_SIZE.search(style) and "overflow" in style and "hidden" in style:
+        return "zero-size"
+    if _FONT_ZERO.search(style):
+        return "zero-size"
+    return None
+
+
 def is_hidden_el(el: etree._Element) -> bool:
     """Hidden by its own inline style or the hidden attribute (what every browser honours)."""
     if el.get("hidden") is not None:
@@ -61,6 +80,7 @@ class Rendered:
     hidden_roots: list  # elements skipped because hidden inline
     written: list  # (script element, [fragment elements]) for document.write output
     scripts: list  # every <script> element met (inline or src), in order
+    concealed: dict = field(default_factory=dict)  # element -> "off-screen" | "zero-size" (visible to the renderer)
 
     def span_text(self, el: etree._Element) -> str:
         span = self.spans.get(el)
@@ -82,7 +102,7 @@ _HIDDEN_HINT = ("none", "hidden", "NONE", "Hidden", "HIDDEN", "None")
 
 
 class _Builder:
-    __slots__ = ("parts", "n", "last", "spans", "hidden_roots", "written", "scripts", "js", "include_hidden")
+    __slots__ = ("parts", "n", "last", "spans", "hidden_roots", "written", "scripts", "js", "include_hidden", "concealed")
 
     def __init__(self, js: "MiniJS | None", include_hidden: bool) -> None:
         self.parts: list[str] = []
@@ -94,6 +114,7 @@ class _Builder:
         self.scripts: list = []
         self.js = js
         self.include_hidden = include_hidden
+        self.concealed: dict = {}
 
     def add(self, s: str) -> None:
         if "\u200b" in s or "\ufeff" in s or "\u00ad" in s or "\u200c" in s or "\u200d" in s or "\u2060" in s:
@@ -142,10 +163,15 @@ class _Builder:
                 spans[el] = (self.n, self.n)
                 return
             style = get("style")
-            if style and any(h in style for h in _HIDDEN_HINT) and _HIDDEN_STYLE.search(style):
-                self.hidden_roots.append(el)
-                spans[el] = (self.n, self.n)
-                return
+            if style:
+                if any(h in style for h in _HIDDEN_HINT) and _HIDDEN_STYLE.search(style):
+                    self.hidden_roots.append(el)
+                    spans[el] = (self.n, self.n)
+                    return
+                if "-" in style or "0" in style:
+                    how = concealment(style)
+                    if how:
+                        self.concealed[el] = how
         block = tag in BLOCK_TAGS
         if block:
             if self.last != "\n":
@@ -197,7 +223,7 @@ def render(root: etree._Element, *, js: "MiniJS | None" = None, include_hidden: 
     b = _Builder(js, include_hidden)
     b.walk(root)
     text = "".join(b.parts)
-    return Rendered(text, b.spans, b.hidden_roots, b.written, b.scripts)
+    return Rendered(text, b.spans, b.hidden_roots, b.written, b.scripts, b.concealed)
 
 
 # --------------------------------------------------------------------------------------------
