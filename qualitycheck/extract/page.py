@@ -384,6 +384,9 @@ class _Lines:
             if key in refs or _WIDGET.match(stripped) or _is_meta_line(stripped) or _FIELD_LINE.match(stripped):
                 noise[i] = own
                 continue
+            if _FOOTER_MARK.search(stripped):
+                noise[i] = own + 30.0  # a footer line: the text block does not reach into the footer
+                continue
             punct = len(_SENT_PUNCT.findall(l))
             if punct and own >= 8:
                 para[i] = own + 2.0 * punct
@@ -424,11 +427,21 @@ class _Lines:
 # --------------------------------------------------------------------------------------------
 # Main text
 
+def _footer_start(L: _Lines) -> int:
+    """First line of the footer block: a footer mark (版权所有, ICP备, 标识码…) in the last 40% of lines."""
+    n = len(L.lines)
+    for k in range(int(n * 0.6), n):
+        if _FOOTER_MARK.search(L.lines[k]):
+            return k
+    return n
+
+
 def _find_body(view: PageView, L: _Lines):
     """(element, first line, end line) of the main text, or None."""
     best = None
     best_score = 0.0
     spans = view.rendered.spans
+    footer = _footer_start(L)
     for el, (s, e) in spans.items():
         if e - s < 20:
             continue
@@ -437,7 +450,7 @@ def _find_body(view: PageView, L: _Lines):
             if tag not in ("td", "table", "tbody"):
                 continue
         i, j = L.range_of((s, e))
-        if j - i < 1:
+        if j - i < 1 or i >= footer:
             continue
         p = L.p_para[j] - L.p_para[i]
         if p < 8:
@@ -633,7 +646,7 @@ def _find_headline(view: PageView, L: _Lines, body_start: int | None):
             nxt = le + 1
             for k in range(nxt, min(nxt + 3, len(L.lines))):
                 if _is_meta_line(L.lines[k]):
-                    score += 2.5
+                    score += 4.0 if find_publish_date(L.lines[k]) else 2.5
                     break
         if match == 0 and not (heading or titled):
             continue
@@ -1041,6 +1054,8 @@ def _extract_main(view: PageView, L: _Lines, with_body: bool) -> _Main:
             if heading_like or not (bi <= hl_i < bj):
                 skip.update(range(hl_i, hl_j))
         for k in range(bi, min(bj, bi + 6)):
+            if L.para[k] >= 8 and k not in skip:
+                break  # the text has begun: meta lines only lead it
             line = L.lines[k]
             if _FIELD_LINE.match(line.strip()):
                 skip.add(k)
@@ -1155,10 +1170,24 @@ def _keep_lists(kind: str, lists: list[DatedList]) -> list[DatedList]:
     return keep
 
 
+_FOOTER_MARK = re.compile(r"版权所有|Copyright|©|ICP\s*备|公网安备|网站标识码|主办单位|承办单位|技术支持[:：]", re.I)
+_FOOTER_WORDS = re.compile(
+    r"版权所有|主办单位|承办单位|主办[:：]|承办[:：]|网站标识码|网站识别码|ICP\s*备|公网安备|公安备案|Copyright|©|"
+    r"技术支持|运行维护|网站地图|联系我们|党政机关|找错"
+)
+
+
 def _footer_text(view: PageView, L: _Lines) -> str:
-    """The text after the main text (or the last lines): where the identity marks live."""
-    start = view.body_range[1] if view.body_range else 0
-    text = view.text[start:]
-    lines = [l for l in text.split("\n") if l.strip()]
-    # the footer is the tail; keep the last 40 lines
-    return "\n".join(lines[-40:])
+    """The page's footer: from the first footer line (版权所有, 主办单位, 标识码, ICP…) among the
+    last lines after the main text, to the end."""
+    n = len(L.lines)
+    first = L.index(view.body_range[1]) + 1 if view.body_range else 0
+    window = max(first, n - 60)
+    start = None
+    for k in range(window, n):
+        if _FOOTER_WORDS.search(L.lines[k]):
+            start = k
+            break
+    if start is None:
+        start = max(first, n - 15)
+    return "\n".join(l for l in L.lines[start:] if l.strip())

@@ -60,7 +60,7 @@ def write_xlsx(out: Path, summary: dict) -> Path:
     ws = wb.create_sheet("站点结论")
     ws.append(["站点", "结论", "页面数", "问题数", "未通过的单项否决项"])
     for site in summary["sites"]:
-        failed = "；".join(f"{i['item']}（{i['count']}）" for i in site["veto_items"] if i["failed"])
+        failed = "；".join(f"{i['item']}（{i['count']}）" for i in site["veto_items"] if i["failed"] and i.get("veto", True))
         ws.append([site["site"], site["verdict"], site["pages"], site["findings"], failed])
     ws = wb.create_sheet("问题清单")
     ws.append([title for _, title in COLUMNS])
@@ -152,7 +152,7 @@ def write_html(out: Path, summary: dict) -> Path:
     veto_fail: Counter = Counter()
     for site in summary["sites"]:
         for item in site["veto_items"]:
-            if item["failed"]:
+            if item["failed"] and item.get("veto", True):
                 veto_fail[item["item"]] += 1
     h = html.escape
     parts = [
@@ -178,7 +178,7 @@ def write_html(out: Path, summary: dict) -> Path:
     ]
     for site in summary["sites"]:
         cls = "pass" if site["passed"] else "fail"
-        failed = "；".join(f"{i['item']}" for i in site["veto_items"] if i["failed"]) or "—"
+        failed = "；".join(f"{i['item']}" for i in site["veto_items"] if i["failed"] and i.get("veto", True)) or "—"
         parts.append(
             f"<tr><td><a href='#site-{h(site['site'])}'>{h(site['site'])}</a></td>"
             f"<td><span class='badge {cls}'>{h(site['verdict'])}</span></td><td>{site['pages']}</td>"
@@ -193,7 +193,12 @@ def write_html(out: Path, summary: dict) -> Path:
             "<h3>单项否决指标</h3><table><tr><th>指标</th><th>结论</th><th>数量 / 阈值</th><th>依据</th><th>证据</th></tr>"
         )
         for item in site["veto_items"]:
-            verdict = "<span class='bad'>未通过</span>" if item["failed"] else "<span class='ok'>通过</span>"
+            if not item["failed"]:
+                verdict = "<span class='ok'>通过</span>"
+            elif item.get("veto", True):
+                verdict = "<span class='bad'>未通过</span>"
+            else:
+                verdict = "<span class='sev-warning'>提示（不否决）</span>"
             threshold = item.get("threshold")
             parts.append(
                 f"<tr><td>{h(item['item'])}</td><td>{verdict}</td><td>{item.get('count', '')} / {h(str(threshold))}</td>"

@@ -163,7 +163,7 @@ def main(argv=None) -> int:
     old = out / "params.json"
     if old.exists():
         prev = json.loads(old.read_text(encoding="utf-8"))
-        for k in ("gate_fit", "stage1", "stage2_topk"):
+        for k in ("gate_fit", "stage1", "stage2_topk", "followup_threshold"):
             if k in prev:
                 params[k] = prev[k]
     (out / "params.json").write_text(json.dumps(params, ensure_ascii=False, indent=1), encoding="utf-8")
