@@ -1067,7 +1067,43 @@ def _extract_main(view: PageView, L: _Lines, with_body: bool) -> _Main:
         if keep:
             body_span = (L.starts[keep[0]], L.ends[keep[-1]])
         view.body_range = (L.starts[bi], L.ends[bj - 1])
+    elif headline is not None and headline[1] is not None:
+        # no sentence text anywhere (a table of names, a picture): what follows the headline and its
+        # meta line inside the headline's own block, if that is a modest amount of non-link text
+        got = _after_headline(view, L, headline[1], hl_j)
+        if got is not None:
+            bi, bj, keep = got
+            body_lines = keep
+            body = "\n".join(L.lines[k] for k in keep)
+            body_span = (L.starts[keep[0]], L.ends[keep[-1]])
+            view.body_range = (L.starts[bi], L.ends[bj - 1])
     return _Main(headline, title, body, body_span, weight, published, published_text, source_line, body_lines)
+
+
+def _after_headline(view: PageView, L: _Lines, hel, hl_j: int):
+    spans = view.rendered.spans
+    footer = _footer_start(L)
+    anc = hel.getparent()
+    for _ in range(4):
+        if anc is None or anc.tag in ("body", "html"):
+            return None
+        sp = spans.get(anc)
+        if sp is not None:
+            i, j = L.range_of(sp)
+            j = min(j, footer)
+            rest = [k for k in range(hl_j, j) if L.lines[k].strip()]
+            # skip the meta lines right under the headline
+            while rest and (_is_meta_line(L.lines[rest[0]]) or _WIDGET.match(L.lines[rest[0]].strip())):
+                rest.pop(0)
+            if rest:
+                han = sum(L.han[k] for k in rest)
+                link = sum(L.link_han[k] for k in rest)
+                if han < 8 or han > 3000 or link > 0.5 * han:
+                    return None
+                _, _, keep = _trim_body(view, L, rest[0], rest[-1] + 1, set())
+                return (rest[0], rest[-1] + 1, keep) if keep else None
+        anc = anc.getparent()
+    return None
 
 
 def _read_view(view: PageView, source: str, url: str | None, encoding: str, *, as_of: date | None,
