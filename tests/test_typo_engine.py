@@ -139,3 +139,28 @@ def test_ngram_model_roundtrip(tmp_path, engine):
     m2 = NgramLM.load(p)
     s = "坚持问题导向，加强宏观经济政策沟通和协调。"
     assert abs(m2.sentence_logprob(s) - engine.lm.sentence_logprob(s)) < 1e-3
+
+
+def test_tree_ensemble_matches_sklearn(tmp_path):
+    from sklearn.ensemble import HistGradientBoostingClassifier
+
+    from qualitycheck.typo.trees import TreeEnsemble
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(600, 5)).astype(np.float32)
+    y = ((X[:, 0] + X[:, 1] * X[:, 2]) > 0.3).astype(int)
+    clf = HistGradientBoostingClassifier(max_iter=20, max_depth=4, random_state=0).fit(X, y)
+    t = TreeEnsemble.from_sklearn(clf)
+    t.save(tmp_path / "t.npz")
+    t2 = TreeEnsemble.load(tmp_path / "t.npz")
+    assert np.allclose(t2.decision(X), clf.decision_function(X), atol=1e-4)
+
+
+def test_word_evidence_features(engine):
+    # the candidate that makes a frequent word scores word evidence the original lacks
+    from qualitycheck.typo.engine import FEATURES
+    from qualitycheck.typo.candidates import protected_mask
+    s = "坚持问题道向。"
+    sid, pos, x, F = engine._features([s], [protected_mask(s)])
+    j = [i for i in range(len(pos)) if pos[i] == 4 and engine.lm.tokens[x[i]] == "导"][0]
+    assert F[j, FEATURES.index("wf_cand")] > F[j, FEATURES.index("wf_orig")]
+    assert F[j, FEATURES.index("wlen_cand")] >= 2
