@@ -450,3 +450,34 @@ def test_home_page_blocks_with_more_links_and_tab_panels(url):
     assert got == [("政务要闻", date(2024, 9, 12), False), ("通知公告", date(2024, 9, 11), False),
                    ("政策文件", date(2024, 7, 1), False), ("政策解读", date(2024, 7, 2), True)]
     assert page.lists[0].more_url == ("http://www.example.gov.cn/zwyw/" if url else "/zwyw/")
+
+
+@pytest.mark.parametrize("html, expected", [
+    # an old table layout: title cell, date line with a click counter, body cell, footer row
+    ("""<html><head><title>某某市人民政府网</title></head><body><table>
+<tr><td><a href="/">首页</a> | <a href="/xwzx/">新闻中心</a></td></tr>
+<tr><td class="title">市政府召开第十五次常务会议</td></tr>
+<tr><td>发布日期：2019-05-01 点击数：1234 【<a href="javascript:window.print()">打印</a>】</td></tr>
+<tr><td class="content"><p>4月30日，市长主持召开市政府第十五次常务会议，研究部署近期重点工作。</p>
+<p>会议指出，要坚持稳中求进工作总基调，确保完成全年目标任务。</p></td></tr>
+<tr><td>主办：某某市人民政府办公室 网站标识码：1301000003</td></tr></table></body></html>""",
+     ("市政府召开第十五次常务会议", date(2019, 5, 1), None, "4月30日", "全年目标任务。")),
+    # the date and a linked source above the headline; a short closing line
+    ("""<html><head><title>关于公布2024年度行政许可事项的公告-某某县人民政府</title></head><body>
+<div class="detail"><div class="time">发布时间：2024-03-05 来源：<a href="http://www.xinhuanet.com/">新华网</a></div>
+<h1>关于公布2024年度行政许可事项的公告</h1>
+<div class="txt"><p>根据有关法律法规，现将本县2024年度行政许可事项清单予以公布，请社会各界监督。</p><p>特此公告。</p></div></div>
+<div class="foot">版权所有：某某县人民政府</div></body></html>""",
+     ("关于公布2024年度行政许可事项的公告", date(2024, 3, 5), "新华网", "根据有关法律法规", "特此公告。")),
+    # <title> says nothing; an h2 over a bare date line with source and author
+    ("""<html><head><title>首页</title></head><body><div class="art"><h2>我市召开安全生产工作会议</h2>
+<p class="info">2024-06-18 14:20 来源：<a href="#">市应急管理局</a> 作者：李四</p>
+<div id="zoom"><p>6月18日，我市召开全市安全生产工作会议，分析研判当前安全生产形势。</p>
+<p>会议强调，要压紧压实安全生产责任，坚决遏制重特大事故发生。</p></div></div></body></html>""",
+     ("我市召开安全生产工作会议", date(2024, 6, 18), "市应急管理局", "6月18日", "重特大事故发生。")),
+])
+def test_article_templates(html, expected):
+    title, published, source, start, end = expected
+    page = read_page(html)
+    assert (page.kind, page.title, page.published, page.source_line) == ("article", title, published, source)
+    assert page.body.startswith(start) and page.body.endswith(end)

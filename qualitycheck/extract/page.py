@@ -394,8 +394,8 @@ class _Lines:
                 para[i] = own * 0.6
                 noise[i] = own * 0.4
             else:
-                para[i] = own * 0.3
-                noise[i] = own * 0.7
+                para[i] = own * 0.4
+                noise[i] = own * 0.3
         self.han = han
         self.link_han = link_han
         self.para = para
@@ -850,7 +850,33 @@ def _find_nav(view: PageView, limit: int | None) -> list[tuple[str, str]]:
             out.append((text, absolute))
         if len(out) > 300:
             break
+    if not out:
+        out = _first_menu(view, limit)
     return out
+
+
+def _first_menu(view: PageView, limit: int | None) -> list[tuple[str, str]]:
+    """No menu is marked as one: the first list of short column-name links above the main text."""
+    spans = view.rendered.spans
+    for ul in view.tree.iter("ul"):
+        sp = spans.get(ul)
+        if sp is None or sp[1] <= sp[0] or (limit is not None and sp[0] > limit):
+            continue
+        items = []
+        for li in ul:
+            if li.tag != "li":
+                continue
+            a = next(li.iter("a"), None)
+            asp = spans.get(a) if a is not None else None
+            if asp is None:
+                continue
+            text = "".join(view.text[asp[0] : asp[1]].split())
+            href = a.get("href") or ""
+            if 2 <= len(text) <= 8 and href and not href.startswith(("javascript", "#", "mailto")):
+                items.append((text, view.absolute(href) or href))
+        if len(items) >= 5 and len(items) >= 0.8 * sum(1 for li in ul if li.tag == "li"):
+            return items
+    return []
 
 
 def _find_messages(view: PageView) -> list[Message]:
@@ -909,6 +935,8 @@ def _classify(view: PageView, headline, body_weight: float, published, lists: li
     has_crumb = bool(_BREADCRUMB.search(text))
     url_kind = _url_kind(view.url)
     has_password = any((i.get("type") or "").lower() == "password" for i in view.tree.iter("input"))
+    if has_password and body_weight < 200 and published is None:
+        return "other"  # a login screen
     # the "text" found is one entry of a long list, or the list itself: a list page
     list_dominated = False
     if view.body_range is not None:
@@ -1026,12 +1054,20 @@ def _extract_main(view: PageView, L: _Lines, with_body: bool) -> _Main:
     d = _find_date(L, start, stop)
     if d is None and bi is not None and hl_i is not None and bi <= hl_i:
         d = _find_date(L, hl_j, min(n, hl_j + 6))
+    if d is None and hl_i is not None and hl_i > 0:
+        # a labelled date set above the headline (发布时间：… then the title)
+        text_above, _ = _region_text(L, max(0, hl_i - 3), hl_i)
+        hit = find_publish_date(text_above)
+        if hit is not None:
+            d = (hit.date, text_above[text_above.rfind("\n", 0, hit.start) + 1 : hit.end].strip())
     if d is None:
         lim = bi if bi is not None else (hl_j or 0) + 12
         d = _table_date(L, max(0, (hl_i or lim) - 40), min(n, lim + 1))
     if d is not None:
         published, published_text = d
     source_line = _find_source(view, L, start, stop)
+    if source_line is None and hl_i is not None and hl_i > 0:
+        source_line = _find_source(view, L, max(0, hl_i - 3), hl_i)
     if source_line is None and bj is not None:
         # a source printed under the text (来源：巴彦淖尔日报 编辑：苏亮)
         source_line = _find_source(view, L, max(bj - 2, 0), min(n, bj + 4))
@@ -1053,6 +1089,13 @@ def _extract_main(view: PageView, L: _Lines, with_body: bool) -> _Main:
             heading_like = hel.tag in ("h1", "h2", "h3", "h4", "h5", "h6") or bool(_TITLE_CLASS.search((hel.get("class") or "") + " " + (hel.get("id") or "")))
             if heading_like or not (bi <= hl_i < bj):
                 skip.update(range(hl_i, hl_j))
+                # the headline's own small block (title + subtitle / kicker) is not text either
+                par = hel.getparent()
+                psp = view.rendered.spans.get(par) if par is not None and par is not body_el else None
+                if psp is not None:
+                    pi, pj = L.range_of(psp)
+                    if bi <= pi and pj <= bj and pj - pi <= 4 and all(L.para[k] < 8 for k in range(pi, pj)):
+                        skip.update(range(pi, pj))
         for k in range(bi, min(bj, bi + 6)):
             if L.para[k] >= 8 and k not in skip:
                 break  # the text has begun: meta lines only lead it
