@@ -193,7 +193,8 @@ def html_to_document(text: str, source: str = "<html>", url: str | None = None) 
         lines = _Lines(view, _title_refs(view))
         main = _extract_main(view, lines, True)
         title = _MARK_RE.sub("", main.title).strip() if main.title else None
-        body = main.body
+        # a page without article text (a column list, a home page): check all of its visible text
+        body = main.body if main.body_weight >= 60 or main.published is not None else ""
         published = main.published
         source_line = main.source_line
         if published is not None:
