@@ -121,7 +121,7 @@ class Page:
     published: date | None
     source_line: str | None
     body: str                # main text
-    footer: str              # footer text (where marks live)
+    footer: str              # footer text (where marks live); for non-article pages their last 40 lines
     marks: Marks
     lists: list[DatedList]
     links: list[PageLink]    # all links; suspicious ones have `why`
@@ -1199,8 +1199,8 @@ def _read_view(view: PageView, source: str, url: str | None, encoding: str, *, a
         nav = stage("nav", lambda: _find_nav(view, first_main), [])
         messages = stage("messages", lambda: _find_messages(view), [])
 
-    footer = _footer_text(view, L)
     article = kind == "article"
+    footer = _footer_text(view, L, article)
     body = main.body if (article and with_body) else ""
     if article and with_body and not body.strip() and not over_budget():
         body = stage("fallback", lambda: _fallback_body(view, L), "") or ""
@@ -1256,10 +1256,16 @@ _FOOTER_WORDS = re.compile(
 )
 
 
-def _footer_text(view: PageView, L: _Lines) -> str:
-    """The page's footer: from the first footer line (版权所有, 主办单位, 标识码, ICP…) among the
-    last lines after the main text, to the end."""
+def _footer_text(view: PageView, L: _Lines, article: bool = True) -> str:
+    """The page's footer, where the identity marks live.
+
+    Articles: from the first footer line (版权所有, 主办单位, 标识码, ICP…) among the last lines after
+    the main text, to the end.  Other pages have no main text to start from: their last 40 lines
+    (for a small page, e.g. a guide laid out as a bare table, that is all of its text; QC305 reads it).
+    """
     n = len(L.lines)
+    if not article:
+        return "\n".join([l for l in L.lines if l.strip()][-40:])
     first = L.index(view.body_range[1]) + 1 if view.body_range else 0
     window = max(first, n - 60)
     start = None
