@@ -14,6 +14,7 @@ Accuracy (labels as defined in tests/fixtures/pages/LABELS.md):
 Speed, one core, pages read from memory, each timed as the best of --repeat runs:
   read_page(with_body=False) – what site linting needs for list/home pages,
   read_page(with_body=True), and without body on the government pages only (no NON-GOV portals),
+  (unless --no-anchors) trafilatura's own title/date/body accuracy on the same labels,
   anchors: lxml.html.document_fromstring alone, trafilatura.bare_extraction(with_metadata=True)
   and trafilatura fast mode (fast=True, no metadata).
 """
@@ -171,6 +172,33 @@ def score(pages, verbose: bool = False) -> dict:
     return res
 
 
+def trafilatura_accuracy(pages) -> dict:
+    """The same title / date / body measures for trafilatura alone (bare_extraction with metadata)."""
+    import trafilatura
+
+    title = date_ok = starts = ends = body_n = 0
+    for lab, data in pages:
+        text = decode(data, html=True)[0]
+        doc = trafilatura.bare_extraction(text, with_metadata=True)
+        get = (lambda k: getattr(doc, k, None)) if doc is not None else (lambda k: None)
+        if lab["kind"] == "article":
+            title += compact(get("title")) == compact(lab["title"])
+        else:
+            title += True  # a list/home page has no headline to get right; not held against it
+        date_ok += (get("date") or None) == lab["published"]
+        body = compact(get("text"))
+        if lab["kind"] == "article":
+            body_n += 1
+            if lab["body_start"] is None:
+                starts += len(body) <= 30
+                ends += len(body) <= 30
+            else:
+                starts += body.startswith(compact(lab["body_start"]))
+                ends += body.endswith(compact(lab["body_end"]))
+    n = len(pages)
+    return {"title": title / n, "published": date_ok / n, "body_start": starts / body_n, "body_end": ends / body_n}
+
+
 def _rate(fn, items, repeat: int) -> tuple[float, float, float]:
     """(pages/s over the set, median ms, max ms), each page timed as its best of ``repeat``."""
     per = []
@@ -222,6 +250,8 @@ def main() -> None:
     misses = res.pop("misses")
     if not args.no_speed:
         res["speed"] = speed(pages, args.repeat, not args.no_anchors)
+    if not args.no_anchors:
+        res["trafilatura_alone"] = trafilatura_accuracy(pages)
     if args.json:
         print(json.dumps(res, indent=2))
         return
@@ -231,6 +261,10 @@ def main() -> None:
         print(f"  {k:28s} {res[k] * 100:6.1f}%")
     print(f"  lists: {res['lists_found']}/{res['lists_labelled']} labelled blocks found, "
           f"{res['lists_newest_ok']}/{res['lists_labelled']} with the labelled newest date, {res['lists_extra']} extra blocks reported")
+    if "trafilatura_alone" in res:
+        t = res["trafilatura_alone"]
+        print("trafilatura alone on the same labels (title is its metadata title; non-article pages count as right):")
+        print("  " + "   ".join(f"{k} {v * 100:.1f}%" for k, v in t.items()))
     if "speed" in res:
         print("speed (one core, best of repeats per page):")
         for k, (rate, med, mx) in res["speed"].items():

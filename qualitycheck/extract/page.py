@@ -1190,6 +1190,8 @@ def _read_view(view: PageView, source: str, url: str | None, encoding: str, *, a
     lists = stage("lists", lists_stage, [])
     kind = _classify(view, main.headline, main.body_weight, main.published, lists, L)
     lists = _keep_lists(kind, lists)
+    for b in lists:
+        b.element = None  # the tree stays private: a Page pickles and does not pin the parsed document
     links, suspicions = stage("links", lambda: find_links(view), ([], []))
     if over_budget():
         problems.append(f"time budget ({TIME_BUDGET:.0f} s) exceeded: navigation and messages skipped")
