@@ -159,7 +159,8 @@ class LanguageModelTypoCheck(Check):
         min_conf = ctx.config["typo"]["min_confidence"]
         for offset, segment in ctx.scope_ranges(self.scopes):
             for edit in engine.correct(segment):
-                if edit.confidence < min_conf:
+                # Explicit pairs are QC101's to report; the engine applies them only to keep context right.
+                if edit.code != self.code or edit.confidence < min_conf:
                     continue
                 start = offset + edit.pos
                 end = start + len(edit.wrong)

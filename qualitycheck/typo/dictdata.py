@@ -37,7 +37,6 @@ FILES = [
     ("official_phrases.txt", "wordlists/Data_vocab_公文写作.txt", _ECS),
     ("legal_terms.txt", "wordlists/法律.txt", _ECS + "; first column only"),
     ("policy_titles.txt", "wordlists/政策法规标题.txt", _ECS),
-    ("word_pairs.txt", "wordlists/常见错字错词.txt", _ECS + "; format right-wrong"),
 ]
 LICENSES = [("LICENSE.pycorrector-data", "pycorrector-data/LICENSE"), ("LICENSE.ECSpell", "wordlists/LICENSE")]
 
@@ -251,13 +250,12 @@ def build_tables(dict_dir: Path, out_dir: Path, model) -> dict:
             if 2 <= len(w) <= 8 and _HAN_RE.match(w):
                 names.add(w)
     titles = [t.strip() for t in _read_lines(dict_dir / "policy_titles.txt") if t.strip()]
-    pairs = []
-    for line in _read_lines(dict_dir / "word_pairs.txt"):
-        if "-" in line:
-            right, wrong = line.split("-", 1)
-            right, wrong = right.strip(), wrong.strip()
-            if len(right) == len(wrong) and right != wrong:
-                pairs.append(f"{wrong}\t{right}")
+    # The curated QC101 pairs (dictionaries/typos/confusion_pairs.tsv): only pairs whose wrong
+    # form never occurs in real official text (标志/标识 is not one of them).
+    from ..checks.typos import load_confusion_pairs
+
+    pairs = [f"{wrong}\t{right}" for wrong, (right, _) in sorted(load_confusion_pairs().items())
+             if len(right) == len(wrong) and right != wrong]
     wl = sorted(words)
     np.savez_compressed(
         out_dir / "tables.npz",

@@ -466,6 +466,7 @@ class TypoEngine:
         if len(cand) == 0:
             return out
         names = self.tables.names
+        official = official_terms()
         tokens = self.lm.tokens
         best: dict[tuple[int, int], tuple[float, str]] = {}
         for j in cand.tolist():
@@ -473,7 +474,8 @@ class TypoEngine:
             s = sents[si]
             right = tokens[int(s2_x[j])]
             sc = float(lin[j])
-            if not covering(s, pos, names):
+            # Names and official vocabulary (标识 in 网站标识码) are right as written.
+            if not covering(s, pos, names) and not covering(s, pos, official, _TERM_LENGTHS):
                 key = (si, pos)
                 if key not in best or best[key][0] < sc:
                     best[key] = (sc, right)
@@ -489,6 +491,21 @@ class TypoEngine:
                     conf = float(1.0 / (1.0 + np.exp(-sc)))
                     out[si].append((pos, right, conf))
         return out
+
+
+_TERM_LENGTHS = (2, 3, 4, 5, 6)
+_OFFICIAL: frozenset[str] | None = None
+
+
+def official_terms() -> frozenset[str]:
+    """The official-register vocabulary (dictionaries/typo/official_terms.txt), loaded once."""
+    global _OFFICIAL
+    if _OFFICIAL is None:
+        path = Path(__file__).resolve().parents[2] / "dictionaries" / "typo" / "official_terms.txt"
+        lines = path.read_text(encoding="utf-8").splitlines() if path.exists() else []
+        _OFFICIAL = frozenset(w for w in (ln.strip() for ln in lines)
+                              if w and not w.startswith("#") and 2 <= len(w) <= _TERM_LENGTHS[-1])
+    return _OFFICIAL
 
 
 _ENGINE: TypoEngine | None = None
