@@ -475,9 +475,26 @@ def test_home_page_blocks_with_more_links_and_tab_panels(url):
 <div id="zoom"><p>6月18日，我市召开全市安全生产工作会议，分析研判当前安全生产形势。</p>
 <p>会议强调，要压紧压实安全生产责任，坚决遏制重特大事故发生。</p></div></div></body></html>""",
      ("我市召开安全生产工作会议", date(2024, 6, 18), "市应急管理局", "6月18日", "重特大事故发生。")),
+    # an unmarked headline (<p><strong><font>) over a labelled date line; <title> is the site name
+    ("""<html><head><title>某某县人民政府</title></head><body>
+<div class="crumb">当前位置：<a href="/">首页</a> &gt; <a href="/x/">工作动态</a></div>
+<div class="main"><p align="center"><strong><font size="5">县委召开理论学习中心组学习会</font></strong></p>
+<p align="center">发布时间：2024-05-20 来源：县委办</p>
+<div><p>5月20日，县委理论学习中心组召开专题学习会，深入学习贯彻有关会议精神。</p>
+<p>会议要求，各级各部门要统一思想，抓好贯彻落实。</p></div></div>
+<div class="foot">版权所有：某某县人民政府</div></body></html>""",
+     ("县委召开理论学习中心组学习会", date(2024, 5, 20), "县委办", "5月20日", "抓好贯彻落实。")),
 ])
 def test_article_templates(html, expected):
     title, published, source, start, end = expected
     page = read_page(html)
     assert (page.kind, page.title, page.published, page.source_line) == ("article", title, published, source)
     assert page.body.startswith(start) and page.body.endswith(end)
+
+
+def test_page_pickles_without_the_tree():
+    import pickle
+
+    page = read_page(HOME_PAGE)
+    again = pickle.loads(pickle.dumps(page))
+    assert again.lists[0].heading == "政务要闻" and again.marks == page.marks

@@ -600,8 +600,16 @@ def _find_headline(view: PageView, L: _Lines, body_start: int | None):
         heading = tag in ("h1", "h2", "h3", "h4", "h5", "h6")
         titled = bool(_TITLE_CLASS.search(cls))
         match = _ref_match(comp, refs)
+        plain = False
         if match == 0 and not (heading or titled):
-            continue
+            # an unmarked line (<p><strong>…) right above a labelled date line can still be the headline
+            if not (6 <= len(comp) <= 80) or le + 1 >= len(L.lines) or comp[-1] in "。：:；，" or any(c in comp for c in ">»›＞"):
+                continue
+            if L.link_han[ls] > 0.3 * max(L.han[ls], 1):
+                continue
+            if not any(find_publish_date(L.lines[k]) for k in range(le + 1, min(le + 3, len(L.lines)))):
+                continue
+            plain = True
         if len(el):
             stripped = _strip_nested_meta(view, el)
             c2 = _compact(stripped)
@@ -642,14 +650,12 @@ def _find_headline(view: PageView, L: _Lines, body_start: int | None):
             elif dist < 0 and s > body_start + 200:
                 score -= 3.0
         # a heading directly above the meta line (date / source) of an article
-        if heading or titled or match:
+        if heading or titled or match or plain:
             nxt = le + 1
             for k in range(nxt, min(nxt + 3, len(L.lines))):
                 if _is_meta_line(L.lines[k]):
                     score += 4.0 if find_publish_date(L.lines[k]) else 2.5
                     break
-        if match == 0 and not (heading or titled):
-            continue
         candidates.append((score, -s, el, (s, e), match))
     if not candidates:
         return None
