@@ -164,3 +164,11 @@ def test_word_evidence_features(engine):
     j = [i for i in range(len(pos)) if pos[i] == 4 and engine.lm.tokens[x[i]] == "导"][0]
     assert F[j, FEATURES.index("wf_cand")] > F[j, FEATURES.index("wf_orig")]
     assert F[j, FEATURES.index("wlen_cand")] >= 2
+
+
+def test_official_vocabulary_untouched(engine):
+    # 标识 is statutory (政府网站标识码); a corpus that says 标志 more often must not "correct" it.
+    text = "有的网站未添加政府网站标识码或公安机关备案标识。"
+    assert engine.correct(text) == []
+    out = engine.correct_batch([text])[0]
+    assert out["target"] == text and out["edits"] == []
