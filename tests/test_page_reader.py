@@ -498,3 +498,14 @@ def test_page_pickles_without_the_tree():
     page = read_page(HOME_PAGE)
     again = pickle.loads(pickle.dumps(page))
     assert again.lists[0].heading == "政务要闻" and again.marks == page.marks
+
+
+def test_marks_put_in_by_script_assignments_count():
+    html = """<html><body><p>正文内容。</p><div id="bian"></div><script>
+var str = "主办: 船山区人民政府办公室 (0825-2224737)\\n" + "\\n" + "蜀ICP备10014763号    政府网站标识码:5109030018  ";
+var ha= document.getElementById("bian");
+ha. innerText = str;
+$("#foot").html('<p>川公网安备51090302000210号</p><a href="http://bszs.conac.cn/sitename?id=1"><img src="red.png"></a>');
+</script></body></html>"""
+    marks = read_page(html).marks
+    assert (marks.site_code, marks.icp, marks.psb, marks.conac) == ("5109030018", "蜀ICP备10014763号", "川公网安备51090302000210号", True)

@@ -175,9 +175,51 @@ def find_marks(view: "PageView") -> Marks:
             if "jiucuo" in blob or "纠错" in blob or "找错" in blob:
                 jiucuo = None
                 break
+    if view.script_writes:
+        _from_script_writes(view.script_writes, marks, jiucuo, site_codes)
+        if marks.jiucuo is True:
+            jiucuo = True
     marks.jiucuo = jiucuo
     marks.jiucuo_site_code = site_codes[0] if site_codes else None
     return marks
+
+
+def _from_script_writes(writes: list[str], marks: Marks, jiucuo, site_codes: list[str]) -> None:
+    """Marks that an inline script puts into the page (``el.innerHTML = …``, ``$(…).html(…)``):
+    they count when the page shows none of its own (the issue: script-injected marks count when the
+    script carries them)."""
+    import lxml.html
+
+    texts = []
+    for w in writes:
+        if "<" in w:
+            try:
+                frag = lxml.html.fragment_fromstring(w, create_parent="div")
+            except Exception:  # noqa: BLE001 - a broken snippet is just text
+                texts.append(w)
+                continue
+            texts.append(" ".join(frag.itertext()))
+            for a in frag.iter("a"):
+                href = a.get("href") or ""
+                if "conac.cn" in href.lower():
+                    marks.conac = True
+                if _JIUCUO_HREF.search(href):
+                    marks.jiucuo = True
+                    m = _SITE_CODE_PARAM.search(href)
+                    if m:
+                        site_codes.append(m.group(1))
+            for sc in frag.iter("script"):
+                src = sc.get("src") or ""
+                if "dcs.conac.cn" in src.lower():
+                    marks.conac = True
+                if sc.get("id") == "_jiucuo_" or "/exposure/jiucuo" in src:
+                    marks.jiucuo = True
+        else:
+            texts.append(w)
+    site, icp, psb = text_marks("\n".join(" ".join(t.split()) for t in texts))
+    marks.site_code = marks.site_code or site
+    marks.icp = marks.icp or icp
+    marks.psb = marks.psb or psb
 
 
 def iter_mark_texts(marks: Marks) -> Iterable[str]:

@@ -245,7 +245,10 @@ class PageView:
         if body is None:
             body = tree
         self.body = body
-        self.rendered: Rendered = render(body, js=MiniJS() if run_js else None)
+        js = MiniJS() if run_js else None
+        self.rendered: Rendered = render(body, js=js)
+        # markup that inline scripts put into the page by innerHTML / $(…).html(…): target unknown
+        self.script_writes: list[str] = list(js.dom_writes) if js is not None else []
         self.text = self.rendered.text
         self.body_range: tuple[int, int] | None = None
         self._written_elements = [el for _, els in self.rendered.written for el in els]

@@ -38,6 +38,9 @@ BLOCK_TAGS = frozenset({
     "nav", "aside", "main", "figure", "figcaption", "hr", "center", "tbody", "thead", "tfoot",
     "caption", "address", "fieldset", "legend", "details", "summary", "body", "html", "dialog",
 })
+# scripts that put identity marks into the page some other way than document.write
+_MARK_HINT = re.compile(r"标识码|识别码|ICP|公网安备|公安备案|conac|jiucuo|找错")
+_DOM_WRITE = re.compile(r"\.(?:innerHTML|innerText|textContent|outerHTML)\s*=|\.(?:html|append|prepend|after|before|replaceWith)\s*\(")
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 # Whitespace as a browser collapses it (\s covers \u3000 and \xa0); zero-width characters vanish.
 _WS = re.compile(r"\s+")
@@ -196,9 +199,12 @@ class _Builder:
 
     def _script(self, el: etree._Element) -> None:
         code = el.text
-        if not code or "document.write" not in code or el.get("src"):
+        if not code or el.get("src"):
             return
-        html = self.js.run(code)  # type: ignore[union-attr]
+        dom = bool(_MARK_HINT.search(code)) and bool(_DOM_WRITE.search(code))
+        if "document.write" not in code and not dom:
+            return
+        html = self.js.run(code, dom_writes=dom)  # type: ignore[union-attr]
         if not html or not html.strip():
             return
         try:
@@ -267,8 +273,11 @@ class MiniJS:
 
     def __init__(self) -> None:
         self.vars: dict[str, object] = {}
+        self.dom_writes: list[str] = []
 
-    def run(self, code: str) -> str:
+    def run(self, code: str, dom_writes: bool = False) -> str:
+        """What the script writes with document.write; with ``dom_writes``, strings it puts into the
+        page by ``x.innerHTML = …`` / ``$(…).html(…)`` are collected in :attr:`dom_writes`."""
         toks = []
         for m in _TOKEN.finditer(code):
             kind = m.lastgroup
@@ -278,9 +287,35 @@ class MiniJS:
         out: list[str] = []
         try:
             self._block(toks, 0, len(toks), out)
+            if dom_writes:
+                self._dom_writes(toks)
         except (IndexError, ValueError, RecursionError):
             pass
         return "".join(out)
+
+    _DOM_PROPS = ("innerHTML", "innerText", "textContent", "outerHTML")
+    _DOM_CALLS = ("html", "append", "prepend", "text", "after", "before", "replaceWith")
+
+    def _dom_writes(self, toks) -> None:
+        n = len(toks)
+        for i in range(n - 2):
+            kind, val = toks[i]
+            expr = None
+            if kind == "name" and "." in val and val.rsplit(".", 1)[-1].strip() in self._DOM_PROPS and toks[i + 1] == ("op", "="):
+                expr = (i + 2, self._skip_statement(toks, i + 2, n))
+            elif (kind, val) == ("op", ".") and toks[i + 1][0] == "name" and toks[i + 1][1] in self._DOM_PROPS and toks[i + 2] == ("op", "="):
+                expr = (i + 3, self._skip_statement(toks, i + 3, n))
+            elif (kind, val) == ("op", ".") and toks[i + 1][0] == "name" and toks[i + 1][1] in self._DOM_CALLS and toks[i + 2] == ("op", "("):
+                close = self._match(toks, i + 2, "(", ")")
+                expr = (i + 3, close + 1)
+            if expr is None:
+                continue
+            a, b = expr
+            if b - 1 >= a and toks[b - 1] in (("op", ";"), ("op", ")")):
+                b -= 1
+            v = self._expr(toks, a, b)
+            if isinstance(v, str) and v.strip():
+                self.dom_writes.append(v)
 
     # statements ---------------------------------------------------------------------------
     def _block(self, toks, i, end, out) -> int:
