@@ -20,7 +20,6 @@ import lxml.html
 from lxml import etree
 
 from ..document import Document, Segment, Span
-from ..errors import InputError
 from .dates import find_publish_date, iter_dates
 
 # Plane-15 private-use characters: never in real pages (icon fonts use the BMP area).

@@ -33,7 +33,6 @@ import yaml
 
 from ..errors import DictionaryError
 from ..paths import DICTIONARIES_DIR
-from .render import is_hidden_el
 
 if TYPE_CHECKING:  # pragma: no cover
     from .page import PageView

@@ -21,9 +21,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING
 
-from lxml import etree
-
-from .dates import _CLOCK, _FULL, _MONTH_DAY, _RELATIVE, _YEAR_MONTH, ItemDate, _make, _relative_date, infer_year, iter_dates, url_date
+from .dates import _CLOCK, _MONTH_DAY, _RELATIVE, _YEAR_MONTH, _make, _relative_date, infer_year, iter_dates, url_date
 from .render import Rendered, render
 
 if TYPE_CHECKING:  # pragma: no cover

@@ -21,9 +21,12 @@ How the main parts are found, in general terms (no per-site rules):
   and the text, else a bare date on a short meta line there, else the 信息公开 table's
   生成日期/发文日期; never a page clock, a date inside the text or prev/next links.
 
-The expensive paths are optional: ``with_body=False`` skips the main-text finder, and
-trafilatura is only asked when our own finder finds no text at all on a page that
-looks like an article.
+The main-text finder itself is cheap and always runs (the page kind, the headline and
+the publish date depend on where the text is); ``with_body=False`` only leaves the body
+text out and never asks trafilatura, which is otherwise consulted only for an article
+whose text our finder missed although the page has sentence text (bounded size).
+Stages after the main text are guarded: a failure or a page past the time budget is
+reported in ``Page.problems`` instead of raising.
 """
 
 from __future__ import annotations
@@ -41,12 +44,12 @@ import lxml.html
 from lxml import etree
 
 from ..errors import InputError
-from .dates import find_publish_date, iter_dates, publish_labels
+from .dates import find_publish_date, iter_dates
 from .encoding import _BOMS, _looks_utf16, decode
 from .links import PageLink, Suspicion, find_links, host_of, registrable_domain
 from .lists import DatedList, ListItem, find_lists
 from .marks import Marks, find_marks
-from .render import BLOCK_TAGS, MiniJS, Rendered, render
+from .render import MiniJS, Rendered, render
 
 __all__ = [
     "ListItem", "DatedList", "Marks", "PageLink", "Message", "Page", "Suspicion", "read_page",
