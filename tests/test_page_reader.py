@@ -509,3 +509,8 @@ $("#foot").html('<p>川公网安备51090302000210号</p><a href="http://bszs.con
 </script></body></html>"""
     marks = read_page(html).marks
     assert (marks.site_code, marks.icp, marks.psb, marks.conac) == ("5109030018", "蜀ICP备10014763号", "川公网安备51090302000210号", True)
+
+
+def test_page_text_is_all_visible_text():
+    page = read_page(_article())
+    assert "最新动态" in page.text and "政府网站标识码" in page.text and "SiteIDCode" not in page.text

@@ -136,6 +136,7 @@ class Page:
     suspicions: list[Suspicion] = field(default_factory=list)   # injected non-link content (title, meta, hidden text)
     published_text: str | None = None    # the date as displayed, with its label when in the same line
     problems: list[str] = field(default_factory=list)   # stages that failed or were skipped (time budget)
+    text: str = ""           # all visible text of the page, one block per line (what a visitor can read)
 
     @property
     def links_suspicious(self) -> list[PageLink]:
@@ -1224,7 +1225,7 @@ def _read_view(view: PageView, source: str, url: str | None, encoding: str, *, a
         source_line=main.source_line if article else None, body=body, footer=footer, marks=marks,
         lists=lists, links=links, nav=nav, messages=messages, meta=dict(view.meta), encoding=encoding,
         timings=timings, suspicions=suspicions, published_text=main.published_text if article else None,
-        problems=problems,
+        problems=problems, text=view.text,
     )
 
 
