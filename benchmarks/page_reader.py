@@ -77,7 +77,7 @@ def score(pages, verbose: bool = False) -> dict:
     n = len(pages)
     ok = {k: 0 for k in ("kind", "title", "published", "source", "body_start", "body_end", "marks_all", "no_suspicious")}
     mark_ok = {f: 0 for f in MARK_FIELDS}
-    lists_total = lists_found = lists_newest = 0
+    lists_total = lists_found = lists_newest = lists_oldest = 0
     extra_lists = 0
     body_n = 0
     misses: list[str] = []
@@ -134,6 +134,8 @@ def score(pages, verbose: bool = False) -> dict:
                 continue
             found_ids.add(id(b))
             lists_found += 1
+            go = b.oldest.isoformat() if b.oldest else None
+            lists_oldest += go == wl.get("oldest")
             gn = b.newest.isoformat() if b.newest else None
             if gn == wl["newest"]:
                 lists_newest += 1
@@ -162,6 +164,7 @@ def score(pages, verbose: bool = False) -> dict:
         "lists_labelled": lists_total,
         "lists_found": lists_found,
         "lists_newest_ok": lists_newest,
+        "lists_oldest_ok": lists_oldest,
         "lists_extra": extra_lists,
         "pages_without_suspicious": ok["no_suspicious"] / n,
     }
@@ -260,7 +263,8 @@ def main() -> None:
               *[f"marks.{f}" for f in MARK_FIELDS], "pages_without_suspicious"):
         print(f"  {k:28s} {res[k] * 100:6.1f}%")
     print(f"  lists: {res['lists_found']}/{res['lists_labelled']} labelled blocks found, "
-          f"{res['lists_newest_ok']}/{res['lists_labelled']} with the labelled newest date, {res['lists_extra']} extra blocks reported")
+          f"{res['lists_newest_ok']}/{res['lists_labelled']} with the labelled newest date "
+          f"({res['lists_oldest_ok']} with the labelled oldest), {res['lists_extra']} extra blocks reported")
     if "trafilatura_alone" in res:
         t = res["trafilatura_alone"]
         print("trafilatura alone on the same labels (title is its metadata title; non-article pages count as right):")

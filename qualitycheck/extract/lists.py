@@ -518,7 +518,9 @@ def _blocks_in(view: "PageView", r: Rendered, hidden: bool, as_of: date | None, 
             elif kind is not None:
                 unknown_newer = True
         newest = max(fulls) if fulls and not unknown_newer else None
-        oldest = min(fulls) if fulls and not any(it.hit is not None and it.hit.kind == "month-day" and _resolve(it, as_of)[0] is None for it in items) else None
+        # a month-day or year-month item without a known year could be older than every full date
+        unknown_older = any(li.date is None and li.date_kind in ("month-day", "year-month") for li in list_items)
+        oldest = min(fulls) if fulls and not unknown_older else None
         out.append(DatedList(heading, list_items, newest, n_dated, more, hidden, oldest, element=parent))
     return out
 
