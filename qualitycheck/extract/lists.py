@@ -56,7 +56,7 @@ class DatedList:
     n_dated: int
     more_url: str | None     # the block's "更多/more" link if any (column page URL)
     hidden: bool             # tab/hover panel or display:none
-    oldest: date | None = None
+    oldest: date | None = None     # from full dates; None when a year-month item could be older
     element: object = field(default=None, repr=False, compare=False)
 
     @property
@@ -518,8 +518,9 @@ def _blocks_in(view: "PageView", r: Rendered, hidden: bool, as_of: date | None, 
             elif kind is not None:
                 unknown_newer = True
         newest = max(fulls) if fulls and not unknown_newer else None
-        # a month-day or year-month item without a known year could be older than every full date
-        unknown_older = any(li.date is None and li.date_kind in ("month-day", "year-month") for li in list_items)
+        # sites write month-day for this year's items (newer than the full dates) and a year-month
+        # for old ones: only the latter can be older than every full date
+        unknown_older = any(li.date is None and li.date_kind == "year-month" for li in list_items)
         oldest = min(fulls) if fulls and not unknown_older else None
         out.append(DatedList(heading, list_items, newest, n_dated, more, hidden, oldest, element=parent))
     return out
