@@ -85,7 +85,9 @@ def _list_status(lst, as_of: date, config) -> dict[str, Any]:
     if period is None:
         out["status"] = "dated"
     else:
-        out["status"] = "stale" if age > period else "fresh"
+        from .site import is_stale
+
+        out["status"] = "stale" if is_stale(age, period) else "fresh"
     return out
 
 

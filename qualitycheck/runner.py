@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any, Iterable, Iterator
 
 from .config import Config
-from .document import Document, Finding, Segment, finalize
+from .document import Finding, finalize
 from .errors import QualityCheckError
 from .sources import PageSource, iter_pages
 
@@ -65,24 +65,6 @@ class PageResult:
     seconds: float = 0.0
 
 
-def page_document(page, origin: str) -> Document:
-    """The checked text of a page: its headline, then its main text."""
-    title = page.title or ""
-    body = page.body or ""
-    parts, segments = [], []
-    offset = 0
-    if title:
-        parts.append(title + "\n\n")
-        segments.append(Segment("title", 0, len(title)))
-        offset = len(title) + 2
-    parts.append(body)
-    segments.append(Segment("body", offset, offset + len(body)))
-    return Document(
-        text="".join(parts), source=origin, kind="html", title=page.title, published=page.published,
-        source_line=page.source_line, url=page.url, segments=segments, meta={"page": page},
-    )
-
-
 def failure(src: PageSource, message: str) -> Finding:
     return Finding(
         code="QC900", name="meta.page-failed", severity="warning",
@@ -119,11 +101,12 @@ def process_page(src: PageSource) -> PageResult:
         with time_limit(float(cfg["limits"]["page_timeout_s"])):
             from .api import check_document
             from .extract.page import read_page
+            from .inspect import page_document
 
             page = read_page(src.data, source=src.origin, url=src.url, as_of=as_of)
             result.kind, result.title, result.published = page.kind, page.title, page.published
             result.marks = page.marks
-            doc = page_document(page, src.origin)
+            doc = page_document(page)
             result.findings = check_document(doc, cfg)
             try:
                 from .site import page_facts

@@ -278,8 +278,8 @@ def page_facts(page: "Page", *, body_limit: int = 300) -> PageFacts:
 
     The page's own column: a list page's main (largest visible) list; or, for a page without
     dated items, a placeholder (暂无信息, 正在建设中) in its visible text.  Non-article pages
-    carry no ``body``, so their rendered ``footer`` text (which then covers the page) is
-    searched; an article page counts only when its body is at most ``body_limit`` characters.
+    carry no ``body``, so their visible ``text`` is searched; an article page counts only when
+    its body is at most ``body_limit`` characters.
     A placeholder page is a column when its URL looks like a list page or it shows a
     breadcrumb; otherwise only when the site's navigation links to it (decided later).
     """
@@ -287,8 +287,8 @@ def page_facts(page: "Page", *, body_limit: int = 300) -> PageFacts:
     source = getattr(page, "source", "") or url or ""
     kind = getattr(page, "kind", "other") or "other"
     body = getattr(page, "body", "") or ""
-    footer = getattr(page, "footer", "") or ""
-    visible_text = (body if body.strip() else footer)[:4000]
+    page_text = getattr(page, "text", "") or ""
+    visible_text = (body if body.strip() else page_text)[:4000]
     lists = list(getattr(page, "lists", None) or ())
     column_meta = _meta(page, "columnname")
 
@@ -353,7 +353,7 @@ def page_facts(page: "Page", *, body_limit: int = 300) -> PageFacts:
 
     guide: GuideFact | None = None
     title = getattr(page, "title", None) or getattr(page, "html_title", None)
-    guide_text = body if body.strip() else (footer if kind != "article" else "")
+    guide_text = body if body.strip() else (page_text if kind != "article" else "")
     if guide_text and any(k in guide_text for k in ("设定依据", "申请条件", "办理材料", "申请材料", "事项名称")):
         g = read_guide(guide_text, title)
         if g.is_guide and (g.problems or g.unverified_blank):

@@ -39,11 +39,12 @@ def dated_list(heading: str | None, items: list[ListItem], *, more_url: str | No
 
 
 def page(url: str | None, kind: str, *, lists=(), nav=(), messages=(), title=None, html_title=None,
-         body: str = "", footer: str = "", meta: dict | None = None) -> Page:
+         body: str = "", footer: str = "", text: str = "", meta: dict | None = None) -> Page:
     return Page(
         source=url or "<test>", url=url, kind=kind, title=title, html_title=html_title, published=None,
         source_line=None, body=body, footer=footer, marks=Marks(), lists=list(lists), links=[],
         nav=list(nav), messages=list(messages), meta=dict(meta or {}), encoding="utf-8", timings={},
+        text=text or "\n".join(t for t in (title, body, footer) if t),
     )
 
 

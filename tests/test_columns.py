@@ -140,15 +140,15 @@ def test_list_page_without_items_is_blank():
 
 
 def test_placeholder_page_that_looks_like_a_column_is_blank():
-    # The page reader gives non-article pages no body; their visible text is in `footer`.
+    # The page reader gives non-article pages no body; their visible text is in `text`.
     p = page(SITE + "/zcwj/", "other", html_title="政策文件_某县人民政府",
-             footer="当前位置：首页 > 政策文件\n政策文件\n栏目正在建设中\n网站标识码：1234567890")
+             text="当前位置：首页 > 政策文件\n政策文件\n栏目正在建设中\n网站标识码：1234567890")
     col = status_of(site_of(p), "政策文件")
     assert col.status == "empty" and col.placeholder == "栏目正在建设中"
 
 
 def test_placeholder_on_an_odd_page_counts_only_when_navigation_links_to_it():
-    odd = page(SITE + "/show.jsp?id=7", "other", html_title="专项资金公示_某县人民政府", footer="暂无数据")
+    odd = page(SITE + "/show.jsp?id=7", "other", html_title="专项资金公示_某县人民政府", text="暂无数据")
     assert site_of(odd).columns(AS_OF) == []
     home = page(SITE + "/", "home", nav=[("专项资金公示", SITE + "/show.jsp?id=7")],
                 lists=[dated_list("工作动态", news_items(ago(1)), more_url=SITE + "/gzdt/")])
@@ -383,7 +383,7 @@ def test_check_levels_and_documentation():
 def test_service_guide_laid_out_as_a_bare_table_through_the_page_reader():
     # The page reader calls this page "other" and gives it no body; QC305 reads its rendered text.
     from qualitycheck.extract.page import read_page
-    from qualitycheck.runner import page_document
+    from qualitycheck.inspect import page_document
     from qualitycheck.api import check_document
 
     html = """<html><head><title>户口迁移办事指南_某县政务服务网</title></head><body><table>
@@ -391,7 +391,7 @@ def test_service_guide_laid_out_as_a_bare_table_through_the_page_reader():
     <tr><td>申请条件</td><td>本市户籍</td></tr><tr><td>办理材料</td><td></td></tr>
     <tr><td>办理地点</td><td>派出所</td></tr></table></body></html>"""
     p = read_page(html.encode("utf-8"), source="g.html", url=SITE + "/bs/1.html", as_of=AS_OF)
-    found = check_document(page_document(p, "g.html"), config(select=["QC305"]))
+    found = check_document(page_document(p), config(select=["QC305"]))
     assert {(f.rule_id, f.evidence["value"]) for f in found} == {("guide-basis", "暂无"), ("guide-materials", "")}
     v = item_named(site_of(p).verdict(AS_OF), "服务不实用")
     assert v["count"] == 1 and v["evidence"][0]["elements"] == ["设定依据", "办理材料"]

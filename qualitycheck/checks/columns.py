@@ -285,8 +285,8 @@ class ServiceGuideBlankCheck(Check):
         page = doc.meta.get("page")
         if not text.strip() and page is not None and getattr(page, "kind", "") != "article":
             # The page reader gives non-article pages (a guide laid out as a bare table) no
-            # body; their rendered text is in `footer`.  Findings then carry no span.
-            text = getattr(page, "footer", "") or ""
+            # body; their visible text is in `text`.  Findings then carry no span.
+            text = getattr(page, "text", "") or ""
             located = False
         if not any(k in text for k in ("设定依据", "申请条件", "办理材料", "申请材料", "事项名称")):
             return

@@ -65,12 +65,13 @@ def _utf16_without_bom(data: bytes) -> str | None:
     return as_utf16 if score > 0.8 and score > _plausibility(as_gb) + 0.2 else None
 
 
+_CONTROL = re.compile("[\x00-\x08\x0b\x0e-\x1f\ufffd]")
+
+
 def _control_ratio(text: str) -> float:
+    """Share of control characters and U+FFFD in the first 20,000 characters (binary data)."""
     sample = text[:20000]
-    if not sample:
-        return 0.0
-    bad = sum(1 for ch in sample if (ord(ch) < 32 and ch not in "\t\n\r\f\v") or 0xFFFD == ord(ch))
-    return bad / len(sample)
+    return len(_CONTROL.findall(sample)) / len(sample) if sample else 0.0
 
 
 def decode(data: bytes, *, declared: str | None = None, html: bool = False, name: str = "input") -> tuple[str, str]:
@@ -81,15 +82,17 @@ def decode(data: bytes, *, declared: str | None = None, html: bool = False, name
     utf16 = _looks_utf16(data)
     if utf16:
         return _checked(data.decode(utf16, errors="replace"), utf16, name)
+    if b"\x00" not in data[:8000]:
+        try:
+            return _checked(data.decode("utf-8"), "utf-8", name)
+        except UnicodeDecodeError:
+            pass
+    # Chinese UTF-16-LE without a BOM has no NUL bytes in its characters and is not UTF-8.
     utf16_text = _utf16_without_bom(data)
     if utf16_text is not None:
         return _checked(utf16_text, "utf-16-le", name)
     if b"\x00" in data[:8000]:
         raise InputError(f"{name}: looks like a binary file, not text or HTML")
-    try:
-        return _checked(data.decode("utf-8"), "utf-8", name)
-    except UnicodeDecodeError:
-        pass
     candidates: list[str] = []
     if declared:
         candidates.append(declared)

@@ -45,7 +45,7 @@ from lxml import etree
 
 from ..errors import InputError
 from .dates import find_publish_date, iter_dates
-from .encoding import _BOMS, _looks_utf16, decode
+from .encoding import decode
 from .links import PageLink, Suspicion, find_links, host_of, registrable_domain
 from .lists import DatedList, ListItem, find_lists
 from .marks import Marks, find_marks
@@ -175,43 +175,16 @@ def parse_tree(text: str, name: str = "input", *, keep_comments: bool = False) -
     return tree
 
 
-_CONTROL = re.compile("[\x00-\x08\x0b\x0e-\x1f\ufffd]")
-
-
-def _binaryish(text: str) -> bool:
-    sample = text[:20000]
-    return bool(sample) and len(_CONTROL.findall(sample)) / len(sample) > 0.05
-
-
 def decode_page(data: bytes | str, name: str) -> tuple[str, str]:
-    """Text and encoding of a page: BOM, UTF-16 shape, UTF-8 validity, declared charset, GB18030.
-
-    The same order as :func:`qualitycheck.extract.encoding.decode` (bytes decide before a
-    declared charset, which often lies), with a vectorised check for binary data.
-    """
+    """Text and encoding of a page (:func:`qualitycheck.extract.encoding.decode`: the bytes decide
+    before a declared charset, which often lies)."""
     if isinstance(data, str):
         if not data.strip():
             raise InputError(f"{name}: empty input")
         return data, "str"
     if not data or not data.strip():
         raise InputError(f"{name}: empty input")
-    for bom, enc in _BOMS:
-        if data.startswith(bom):
-            text = data.decode(enc, errors="replace")
-            break
-    else:
-        utf16 = _looks_utf16(data)
-        if utf16:
-            text, enc = data.decode(utf16, errors="replace"), utf16
-        else:
-            if b"\x00" in data[:8000]:
-                raise InputError(f"{name}: looks like a binary file, not text or HTML")
-            try:
-                text, enc = data.decode("utf-8"), "utf-8"
-            except UnicodeDecodeError:
-                return decode(data, html=True, name=name)
-    if _binaryish(text):
-        raise InputError(f"{name}: looks like a binary file, not text or HTML")
+    text, enc = decode(data, html=True, name=name)
     if not text.strip():
         raise InputError(f"{name}: empty input")
     return text, enc
