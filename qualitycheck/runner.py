@@ -145,12 +145,13 @@ class SiteState:
 
 def dead_link_finding(url: str, problem: str, referer: str | None) -> Finding:
     """QC601: a link the crawl could not follow (HTTP 404/5xx, DNS or connection failure)."""
+    from .checks.links import DeadLink
+
     where = f"，链接所在页面：{referer}" if referer else ""
     return Finding(
-        code="QC601", name="links.dead-link", severity="warning",
+        code=DeadLink.code, name=DeadLink.name, severity=DeadLink.severity,
         message=f"死链：{url} 无法访问（{problem}）{where}。", url=referer or url, source=referer or url,
-        scope="link", match=url, rule_id="QC601",
-        rule_source="国办发〔2015〕15号 普查评分表·可用性（首页及其他页面链接不可用）；国办秘函〔2019〕19号 检查指标",
+        scope="link", match=url, rule_id=DeadLink.code, rule_source=DeadLink.rule_source,
         evidence={"dead_url": url, "problem": problem, "linked_from": referer},
     )
 
@@ -301,7 +302,9 @@ def lint_site(
     return write_site_reports(out, collector, verdicts, time.perf_counter() - started, target)
 
 
-_SERIOUS_CODES = ("QC501", "QC502", "QC503", "QC504")
+# Injected gambling/porn links, a hijacked title and injected hidden content fail a site;
+# a hidden external link (QC502) alone is reported but needs a person to confirm it.
+_SERIOUS_CODES = ("QC501", "QC503", "QC504")
 
 
 def _serious_item(state: SiteState) -> dict:
