@@ -57,3 +57,11 @@ def test_real_clean_pages_produce_no_injection_findings(path):
     page = read_page(path.read_bytes(), source=path.name)
     found = check_document(page_document(page), Config.from_dict({"select": ["QC5"]}))
     assert found == []
+
+
+def test_hidden_text_of_reported_links_is_not_reported_twice():
+    html = f"""<html><head><title>通知_某县人民政府</title></head><body><h1>关于开展检查的通知</h1>
+    <div class="content">{ARTICLE}</div><div style="display:none"><a href="http://x-bet.example.com/">bet365体育在线</a></div>
+    <div style="display:none">凯发app官方网站 下载即送</div></body></html>"""
+    codes = sorted(f.code for f in findings(html))
+    assert codes == ["QC501", "QC504"]  # the link once; the non-link hidden text once

@@ -112,8 +112,13 @@ class InjectedHiddenContent(_PageContentCheck):
 
     def run(self, ctx: Context) -> Iterable[Finding]:
         page = ctx.doc.meta.get("page")
+        # Hidden links with such terms are QC501's; their block's text is not reported again.
+        link_texts = [link.text for link in getattr(page, "links", ()) if link.hidden and link.why and link.text
+                      and _kind(link.why)[0] in _TERM_KINDS] if page is not None else []
         for sus in getattr(page, "suspicions", ()) if page is not None else ():
             if sus.where == "hidden-text":
+                if any(t in sus.text for t in link_texts):
+                    continue
                 message = f"隐藏文字含可疑词：“{sus.text[:60]}”（{sus.why}）。"
             elif sus.where == "markup":
                 message = f"页面含垃圾标签模板（SEO寄生页特征）：{sus.text[:80]}。"
