@@ -114,18 +114,41 @@ section{background:#fff;border-radius:8px;padding:18px 22px;margin:18px 0;box-sh
 h2{font-size:19px;margin:0 0 12px}h3{font-size:16px;margin:16px 0 8px}table{border-collapse:collapse;width:100%;font-size:13px}
 th,td{border-bottom:1px solid #e5e5e5;padding:6px 8px;text-align:left;vertical-align:top}th{background:#fafafa;color:#555;font-weight:600}
 .badge{display:inline-block;padding:2px 10px;border-radius:12px;font-size:13px;color:#fff}.badge.pass{background:#27ae60}.badge.fail{background:#c0392b}
-.sev-error{color:#c0392b;font-weight:600}.sev-warning{color:#b9770e}.sev-info{color:#2471a3}.muted{color:#888}
+td:nth-child(2){white-space:nowrap}.sev-error{color:#c0392b;font-weight:600}.sev-warning{color:#b9770e}.sev-info{color:#2471a3}.muted{color:#888}
 .chart text{font-size:13px;fill:#333}.donut{font-size:20px;font-weight:700;fill:#222}.flex{display:flex;gap:30px;align-items:center;flex-wrap:wrap}
 code{background:#f2f2f2;padding:1px 4px;border-radius:3px}td.snip{max-width:340px;word-break:break-all}a{color:#1f4e9c}
 details summary{cursor:pointer;color:#1f4e9c;margin:6px 0}footer{color:#888;font-size:12px;padding:10px 36px 30px}
 """
 
 
+_EVIDENCE_LABELS = {
+    "column": "栏目", "name": "栏目", "type": "类型", "newest": "最新日期", "age_days": "距基准日(天)",
+    "period_days": "更新周期(天)", "n_items": "条目", "n_dated": "有日期条目", "status": "状态",
+    "placeholder": "占位文字", "asked": "留言时间", "answered": "回复时间", "days": "天数",
+    "title": "标题", "problem": "问题", "问题": "问题", "pages": "页面", "pages_missing": "缺失页面",
+    "days_unanswered": "未回复(天)", "still_open": "仍未回复", "basis": "判断依据",
+}
+_STATUS_CN = {"fresh": "及时", "stale": "未及时更新", "empty": "空白", "substantive": "有内容", "unknown": "未知",
+              "news": "动态要闻", "notice": "通知公告·政策文件", "plan": "人事·规划计划", "interaction": "互动",
+              "other": "其他", "homepage": "首页", True: "是", False: "否"}
+
+
+def _evidence_text(ev: dict) -> str:
+    parts = []
+    for key, value in ev.items():
+        if key == "url" or value in (None, "", [], {}) or key not in _EVIDENCE_LABELS:
+            continue
+        if key in ("status", "type", "basis", "still_open"):
+            value = _STATUS_CN.get(value, value)
+        parts.append(f"{_EVIDENCE_LABELS[key]}：{value}")
+    return "，".join(parts)
+
+
 def _evidence_html(evidence: list) -> str:
     parts = []
     for ev in evidence[:20]:
         if isinstance(ev, dict):
-            text = "，".join(f"{k}: {v}" for k, v in ev.items() if k != "url" and v not in (None, ""))
+            text = _evidence_text(ev)
             url = ev.get("url")
             link = f' <a href="{html.escape(url)}">{html.escape(url)}</a>' if url else ""
             parts.append(f"<li>{html.escape(text)}{link}</li>")
