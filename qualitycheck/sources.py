@@ -89,6 +89,22 @@ def iter_folder(root: Path, max_bytes: int) -> Iterator[PageSource]:
         yield PageSource(data, url, _site_for_file(path, root, url), str(path))
 
 
+def _check_warc_magic(path: Path) -> None:
+    """Refuse files that are not WARC (warcio would read them as an empty archive)."""
+    import gzip
+
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(2)
+        opener = gzip.open if head == b"\x1f\x8b" else open
+        with opener(path, "rb") as fh:
+            start = fh.read(5)
+    except (OSError, EOFError) as exc:
+        raise InputError(f"{path}: not a readable WARC file ({exc})") from None
+    if start != b"WARC/":
+        raise InputError(f"{path}: not a WARC file (it does not start with a WARC/1.x record)")
+
+
 FETCH_ERROR_TYPE = "application/vnd.qualitycheck.fetch-error+json"
 
 
@@ -103,18 +119,30 @@ def iter_warc(path: Path, max_bytes: int) -> Iterator[PageSource]:
     from warcio.archiveiterator import ArchiveIterator
     from warcio.exceptions import ArchiveLoadFailed
 
+    _check_warc_magic(path)
     referers: dict[str, str | None] = {}
+    # An error response waits for its request record (warcio writes the response first) to
+    # learn which page linked to it.
+    pending: PageSource | None = None
     try:
         with path.open("rb") as fh:
             iterator = ArchiveIterator(fh)
             for record in iterator:
                 url = record.rec_headers.get_header("WARC-Target-URI")
                 if record.rec_type == "request":
-                    if record.http_headers is not None and url:
+                    referer = record.http_headers.get_header("Referer") if record.http_headers is not None else None
+                    if pending is not None and pending.url == url:
+                        pending.referer = pending.referer or referer
+                        yield pending
+                        pending = None
+                    elif url:
                         if len(referers) > 10000:
                             referers.clear()  # pairs are adjacent; this only bounds memory
-                        referers[url] = record.http_headers.get_header("Referer")
+                        referers[url] = referer
                     continue
+                if pending is not None:
+                    yield pending
+                    pending = None
                 if record.rec_type == "metadata" and record.rec_headers.get_header("Content-Type") == FETCH_ERROR_TYPE:
                     try:
                         info = json.loads(record.content_stream().read(100000) or b"{}")
@@ -137,7 +165,7 @@ def iter_warc(path: Path, max_bytes: int) -> Iterator[PageSource]:
                 site = site_of(url) or path.stem
                 referer = referers.pop(url, None) if url else None
                 if status is not None and status >= 400:
-                    yield PageSource(b"", url, site, origin, status, referer=referer)
+                    pending = PageSource(b"", url, site, origin, status, referer=referer)
                     continue
                 if ctype and "html" not in ctype:
                     continue
@@ -146,6 +174,8 @@ def iter_warc(path: Path, max_bytes: int) -> Iterator[PageSource]:
                     yield PageSource(b"", url, site, origin, status, error="page over the size limit", referer=referer)
                     continue
                 yield PageSource(body, url, site, origin, status, referer=referer)
+        if pending is not None:
+            yield pending
     except ArchiveLoadFailed as exc:
         raise InputError(f"{path}: not a readable WARC file ({exc})") from None
     except OSError as exc:
