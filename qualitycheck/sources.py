@@ -161,15 +161,17 @@ def iter_warc(path: Path, max_bytes: int) -> Iterator[PageSource]:
                     except (TypeError, ValueError):
                         status = None
                     ctype = (record.http_headers.get_header("Content-Type") or "").lower()
-                origin = f"{path}#{iterator.get_record_offset()}"
                 site = site_of(url) or path.stem
                 referer = referers.pop(url, None) if url else None
                 if status is not None and status >= 400:
-                    pending = PageSource(b"", url, site, origin, status, referer=referer)
+                    pending = PageSource(b"", url, site, f"{path}#{iterator.get_record_offset()}", status,
+                                         referer=referer)
                     continue
                 if ctype and "html" not in ctype:
                     continue
                 body = record.content_stream().read(max_bytes + 1)
+                # get_record_offset() reads the record to its end: only after the body is read.
+                origin = f"{path}#{iterator.get_record_offset()}"
                 if len(body) > max_bytes:
                     yield PageSource(b"", url, site, origin, status, error="page over the size limit", referer=referer)
                     continue

@@ -85,6 +85,14 @@ def home_page(site: dict, blocks: list[tuple[str, str, list[tuple[str, str, str]
     return layout(site, site["name"], "".join(parts) + extra)
 
 
+def message_details(site: dict, pages: dict[str, str], rows: list[tuple[str, str, str | None]]) -> None:
+    for i, (title, asked, answered) in enumerate(rows):
+        reply = f"<p>回复时间：{answered}</p><p>您好，您反映的问题已转交有关部门办理，感谢您的关注。</p>" if answered else "<p>状态：未回复</p>"
+        main = (f'<div class="article"><h1 class="title">{html.escape(title)}</h1>'
+                f'<div class="info">留言时间：{asked}</div><div class="content">{reply}</div></div>')
+        pages[f"hdjl/m{i}.html"] = layout(site, f"{title}_{site['name']}", main, breadcrumb="互动交流")
+
+
 def message_page(site: dict, rows: list[tuple[str, str, str | None]]) -> str:
     head = "<tr><th>留言标题</th><th>留言时间</th><th>回复时间</th><th>状态</th></tr>"
     body = "".join(
@@ -98,6 +106,26 @@ def message_page(site: dict, rows: list[tuple[str, str, str | None]]) -> str:
 
 def news(prefix: str, days: list[int], topics: list[str]) -> list[tuple[str, str, str]]:
     return [(f"{topics[i % len(topics)]}", f"/{prefix}/t{i}.html", ago(d)) for i, d in enumerate(days)]
+
+
+BODY = ("为深入贯彻落实上级决策部署，进一步推动各项工作落地见效，县委、县政府高度重视，"
+        "多次召开专题会议研究部署。会议要求，各乡镇、各部门要提高政治站位，压实工作责任，"
+        "细化工作举措，确保各项任务按时保质完成。下一步，我县将持续加强统筹协调和督促检查，"
+        "及时总结推广经验做法，切实把各项工作抓实抓细抓出成效。")
+
+
+def article_page(site: dict, column: str, title: str, day: str) -> str:
+    main = (f'<div class="article"><h1 class="title">{html.escape(title)}</h1>'
+            f'<div class="info">发布时间：{day}　来源：{site["marks"]["owner"]}</div>'
+            f'<div class="content"><p>{BODY}</p><p>{BODY}</p></div></div>')
+    return layout(site, f"{title}_{site['name']}", main, breadcrumb=column)
+
+
+def with_articles(site: dict, pages: dict[str, str], columns: dict[str, list[tuple[str, str, str]]]) -> None:
+    """An article page behind every list item, so the crawl has no dead links of its own making."""
+    for column, items in columns.items():
+        for title, href, day in items:
+            pages.setdefault(href.lstrip("/"), article_page(site, column, title, day))
 
 
 NEWS = ["县政府召开常务会议研究部署防汛工作", "县长带队检查安全生产工作", "我县举办2025年春季招聘会",
@@ -114,21 +142,21 @@ def build_passing(out: Path) -> None:
     site = {"name": "示范县A人民政府（示例）", "marks": {
         "owner": "示范县A人民政府办公室", "site_code": "5100000099", "icp": "蜀ICP备00000001号",
         "psb": "川公网安备51000000000001号", "conac": True, "jiucuo": True}}
-    pages = {
-        "gzdt/index.html": column_page(site, "工作动态", news("gzdt", [2, 5, 9, 16, 30, 41], NEWS)),
-        "tzgg/index.html": column_page(site, "通知公告", news("tzgg", [12, 40, 75, 110, 150], NOTICES)),
-        "zcwj/index.html": column_page(site, "政策文件", news("zcwj", [35, 90, 170], POLICIES)),
-        "rsxx/index.html": column_page(site, "人事信息", news("rsxx", [60, 200], PEOPLE)),
-        "ghjh/index.html": column_page(site, "规划计划", news("ghjh", [150, 300], PLANS)),
-        "hdjl/index.html": message_page(site, [("咨询社保卡补办流程", ago(20), ago(17)),
-                                               ("反映小区路灯不亮", ago(70), ago(66)),
-                                               ("建议增加公交线路", ago(200), ago(190))]),
-    }
+    columns = {"工作动态": news("gzdt", [2, 5, 9, 16, 30, 41], NEWS), "通知公告": news("tzgg", [12, 40, 75, 110, 150], NOTICES),
+               "政策文件": news("zcwj", [35, 90, 170], POLICIES), "人事信息": news("rsxx", [60, 200], PEOPLE),
+               "规划计划": news("ghjh", [150, 300], PLANS)}
+    folders = {"工作动态": "gzdt", "通知公告": "tzgg", "政策文件": "zcwj", "人事信息": "rsxx", "规划计划": "ghjh"}
+    pages = {f"{folders[name]}/index.html": column_page(site, name, items) for name, items in columns.items()}
+    messages = [("咨询社保卡补办流程", ago(20), ago(17)), ("反映小区路灯不亮", ago(70), ago(66)),
+                ("建议增加公交线路", ago(200), ago(190))]
+    pages["hdjl/index.html"] = message_page(site, messages)
+    message_details(site, pages, messages)
     pages["index.html"] = home_page(site, [
-        ("工作动态", "/gzdt/", news("gzdt", [2, 5, 9, 16], NEWS)),
-        ("通知公告", "/tzgg/", news("tzgg", [12, 40, 75], NOTICES)),
-        ("政策文件", "/zcwj/", news("zcwj", [35, 90], POLICIES)),
+        ("工作动态", "/gzdt/", columns["工作动态"]),
+        ("通知公告", "/tzgg/", columns["通知公告"]),
+        ("政策文件", "/zcwj/", columns["政策文件"]),
     ])
+    with_articles(site, pages, columns)
     write(out, pages)
     # Real articles: a county statistics bulletin and the example notice (with its planted errors).
     shutil.copyfile(REAL_PAGES / "091_www.wanzai.gov.cn_article.html", out / "gzdt" / "t0.html")
@@ -147,23 +175,23 @@ def build_failing(out: Path) -> None:
     placeholders = {"zcjd": ("政策解读", "暂无信息"), "jyta": ("建议提案办理", "栏目正在建设中"),
                     "czyjs": ("财政预决算", "暂无信息"), "zdxm": ("重大项目", "敬请期待"),
                     "shgy": ("社会公益事业", "暂无数据")}
-    pages = {
-        "gzdt/index.html": column_page(site, "工作动态", news("gzdt", [40, 55, 80, 120], NEWS)),
-        "tzgg/index.html": column_page(site, "通知公告", news("tzgg", [200, 260, 400], NOTICES)),
-        "zcwj/index.html": column_page(site, "政策文件", news("zcwj", [190, 500], POLICIES)),
-        "rsxx/index.html": column_page(site, "人事信息", news("rsxx", [420, 700], PEOPLE)),
-        "ghjh/index.html": column_page(site, "规划计划", news("ghjh", [380], PLANS)),
-        "hdjl/index.html": message_page(site, [("反映村道路面破损", ago(150), None),
-                                               ("咨询低保申请条件", ago(120), None),
-                                               ("建议增设便民服务点", ago(30), ago(25))]),
-    }
+    columns = {"工作动态": news("gzdt", [40, 55, 80, 120], NEWS), "通知公告": news("tzgg", [200, 260, 400], NOTICES),
+               "政策文件": news("zcwj", [190, 500], POLICIES), "人事信息": news("rsxx", [420, 700], PEOPLE),
+               "规划计划": news("ghjh", [380], PLANS)}
+    folders = {"工作动态": "gzdt", "通知公告": "tzgg", "政策文件": "zcwj", "人事信息": "rsxx", "规划计划": "ghjh"}
+    pages = {f"{folders[name]}/index.html": column_page(site, name, items) for name, items in columns.items()}
+    messages = [("反映村道路面破损", ago(150), None), ("咨询低保申请条件", ago(120), None),
+                ("建议增设便民服务点", ago(30), ago(25))]
+    pages["hdjl/index.html"] = message_page(site, messages)
+    message_details(site, pages, messages)
     for folder, (name, text) in placeholders.items():
         pages[f"{folder}/index.html"] = column_page(site, name, [], placeholder=text)
     nav_extra = "".join(f'<a href="/{folder}/">{name}</a>' for folder, (name, _) in placeholders.items())
     pages["index.html"] = home_page(site, [
-        ("工作动态", "/gzdt/", news("gzdt", [40, 55, 80], NEWS)),
-        ("通知公告", "/tzgg/", news("tzgg", [200, 260], NOTICES)),
+        ("工作动态", "/gzdt/", columns["工作动态"]),
+        ("通知公告", "/tzgg/", columns["通知公告"]),
     ], extra=f'<div class="links">专题专栏：{nav_extra}</div>')
+    with_articles(site, pages, columns)
     write(out, pages)
     shutil.copyfile(REAL_PAGES / "076_www.nmg.gov.cn_article.html", out / "gzdt" / "t0.html")
 

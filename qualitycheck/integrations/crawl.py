@@ -26,15 +26,17 @@ def make_spider_class():
         def __init__(self, start_url: str, *args, **kwargs):
             super().__init__(*args, **kwargs)
             self.start_url = start_url
-            host = urlsplit(start_url).hostname or ""
-            self.allowed_domains = [host]
-            self.links = LinkExtractor(allow_domains=[host], unique=True, deny_extensions=_SKIP_EXTENSIONS)
+            self.host = urlsplit(start_url).hostname or ""
+            self.allowed_domains = [self.host]
+            # Same host only; compared by hostname because LinkExtractor's allow_domains also
+            # compares the port.
+            self.links = LinkExtractor(unique=True, deny_extensions=_SKIP_EXTENSIONS)
 
         async def start(self):
-            yield scrapy.Request(self.start_url, callback=self.parse, dont_filter=True)
+            yield scrapy.Request(self.start_url, callback=self.parse)
 
         def start_requests(self):  # Scrapy < 2.13
-            yield scrapy.Request(self.start_url, callback=self.parse, dont_filter=True)
+            yield scrapy.Request(self.start_url, callback=self.parse)
 
         def parse(self, response):
             ctype = response.headers.get(b"Content-Type", b"").lower()
@@ -42,7 +44,8 @@ def make_spider_class():
                 return
             yield {"url": response.url, "html": response.body}
             for link in self.links.extract_links(response):
-                yield response.follow(link.url, callback=self.parse)
+                if urlsplit(link.url).hostname == self.host:
+                    yield response.follow(link.url, callback=self.parse)
 
     return SiteSpider
 
@@ -101,7 +104,8 @@ def crawl(
         settings["QUALITYCHECK_AS_OF"] = as_of
     if config_path:
         settings["QUALITYCHECK_CONFIG"] = config_path
-    process = CrawlerProcess(settings, install_root_handler=log_level != "WARNING")
+    settings["LOG_INSTALL_ROOT_HANDLER"] = log_level != "WARNING"
+    process = CrawlerProcess(settings)
     crawler = process.create_crawler(make_spider_class())
     process.crawl(crawler, start_url=start_url)
     process.start()

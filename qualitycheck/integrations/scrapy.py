@@ -190,13 +190,13 @@ class QualityCheckPipeline:
     def from_crawler(cls, crawler):
         return cls(crawler)
 
-    def open_spider(self, spider=None):
-        return self.state.warm_up()
+    async def open_spider(self, spider=None):
+        await _wait(self.state.warm_up())
 
     def close_spider(self, spider=None):
         return None  # the extension judges the sites once all items are through
 
-    def process_item(self, item: Any, spider=None):
+    async def process_item(self, item: Any, spider=None):
         from itemadapter import ItemAdapter
         from twisted.internet.threads import deferToThread
 
@@ -219,9 +219,17 @@ class QualityCheckPipeline:
                 item[self.state.findings_field] = [f.to_dict() for f in result.findings]
             return item
 
-        d = self.state.lock.run(deferToThread, process_page, src)
-        d.addCallback(done)
-        return d
+        result = await _wait(self.state.lock.run(deferToThread, process_page, src))
+        return done(result)
+
+
+async def _wait(deferred):
+    """Await a Twisted Deferred from a Scrapy coroutine, on the asyncio or the default reactor."""
+    try:
+        from scrapy.utils.defer import maybe_deferred_to_future
+    except ImportError:  # Scrapy < 2.6: coroutines may await Deferreds directly
+        return await deferred
+    return await maybe_deferred_to_future(deferred)
 
 
 def _fields(adapter) -> set[str]:
@@ -275,5 +283,5 @@ class QualityCheckExtension:
             self.state.collector.add_dead_link(site_of(response.url) or "site", response.url,
                                                f"HTTP {response.status}", _referer(request))
 
-    def spider_closed(self, spider=None, reason=None):
-        return self.state.lock.run(lambda: self.state.finish())
+    async def spider_closed(self, spider=None, reason=None):
+        await _wait(self.state.lock.run(lambda: self.state.finish()))
