@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 from datetime import date
 from pathlib import Path
-from typing import Iterable
+import time
+from typing import Any, Iterable
 
 from .checks.base import Context
 from .checks.registry import all_checks
@@ -101,3 +102,40 @@ def check_file(
     cfg = config or Config.default()
     doc = load_document(path, max_bytes=int(cfg["limits"]["max_file_mb"] * 1024 * 1024), published=_as_date(published))
     return doc, check_document(doc, cfg)
+
+
+_WARM_TEXT = "国务院办公厅关于进一步加强政府网站管理工作的通知。各地区、各部门要认真贯彻落实，截止年底前完成整改。"
+_WARM_HTML = (
+    "<html><head><title>关于开展政府网站检查的通知</title></head><body><h1>关于开展政府网站检查的通知</h1>"
+    "<div class='content'><p>发布时间：2024-05-01</p><p>" + _WARM_TEXT + "</p></div></body></html>"
+)
+
+
+def warm_up(config: Config | None = None) -> dict[str, Any]:
+    """Load dictionaries, the segmenter, the HTML extractor and the typo model now, not on first use.
+
+    Servers, worker processes and benchmarks call this once; returns what loaded.
+    """
+    from .checks.registry import all_checks
+
+    cfg = config or Config.default()
+    t0 = time.perf_counter()
+    models: dict[str, Any] = {"dictionaries": True, "checks": len(all_checks(cfg))}
+    check_document(Document(text=_WARM_TEXT, source="<warm-up>"), cfg)
+    check_document(document_from_bytes(_WARM_HTML.encode("utf-8"), "<warm-up>", kind="html"), cfg)
+    from .text.segment import tokens
+
+    tokens("预热")
+    models["segmenter"] = True
+    if not cfg["typo"]["language_model"]:
+        models["typo_model"] = "disabled"
+    else:
+        try:
+            from .typo.engine import get_engine
+
+            get_engine()
+            models["typo_model"] = True
+        except Exception as exc:  # noqa: BLE001 - a broken model file: QC1xx/QC2xx still work
+            models["typo_model"] = f"error: {exc.__class__.__name__}: {exc}"
+    models["warm_ms"] = round((time.perf_counter() - t0) * 1000, 1)
+    return models

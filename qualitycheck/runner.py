@@ -83,9 +83,9 @@ def _init_worker(config_data: dict, config_path: str | None, as_of: date, warm: 
     cfg._validate("worker")
     _WORKER.update(config=cfg, as_of=as_of)
     if warm:
-        from .api import check_text
+        from .api import warm_up
 
-        check_text("预热。", config=cfg)  # load dictionaries, jieba and the typo model once
+        warm_up(cfg)  # dictionaries, jieba and the typo model, once per worker
 
 
 def process_page(src: PageSource) -> PageResult:

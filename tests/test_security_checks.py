@@ -40,7 +40,7 @@ def test_hijacked_title_is_qc503():
 
 
 def test_junk_tag_header_is_qc504():
-    junk = "".join(f'<legend id="h4sia"></legend><samp id="h4sia"></samp><delect id="h4sia"></delect>' for _ in range(2))
+    junk = "".join('<legend id="h4sia"></legend><samp id="h4sia"></samp><delect id="h4sia"></delect>' for _ in range(2))
     html = f"<html><head><title>通知公告</title></head><body>{junk}<h1>关于开展检查的通知</h1><div>{ARTICLE}</div></body></html>"
     assert any(f.code == "QC504" for f in findings(html))
 

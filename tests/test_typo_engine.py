@@ -1,7 +1,6 @@
 """Behaviour of the spelling engine with the shipped model (models/typo)."""
 from __future__ import annotations
 
-import json
 import subprocess
 import sys
 from pathlib import Path

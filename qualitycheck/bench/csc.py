@@ -21,7 +21,6 @@ import json
 import resource
 import sys
 import time
-from pathlib import Path
 
 
 # ----------------------------------------------------------------------------- metrics

@@ -33,15 +33,15 @@ import traceback
 from datetime import date
 from email import policy
 from email.parser import HeaderParser
-from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import click
 
 from .. import __version__
+from ..api import warm_up
 from ..config import Config
 from ..document import SEVERITIES, Document
 from ..errors import ConfigError, QualityCheckError
@@ -66,11 +66,6 @@ _UNSUPPORTED_SUFFIXES = {
 _PAGE_CSP = (
     "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; "
     "img-src data:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
-)
-_WARM_TEXT = "国务院办公厅关于进一步加强政府网站管理工作的通知。各地区、各部门要认真贯彻落实，截止年底前完成整改。"
-_WARM_HTML = (
-    "<html><head><title>关于开展政府网站检查的通知</title></head><body><h1>关于开展政府网站检查的通知</h1>"
-    "<div class='content'><p>发布时间：2024-05-01</p><p>" + _WARM_TEXT + "</p></div></body></html>"
 )
 
 
@@ -156,43 +151,7 @@ def validate_phrase(value: Any) -> str:
     return phrase
 
 
-# -- warming and rules ----------------------------------------------------------------------
-
-
-def warm_up(config: Config) -> dict[str, Any]:
-    """Load dictionaries, the segmenter, the HTML extractor and the typo model; say what loaded."""
-    from ..api import check_document
-    from ..checks.registry import all_checks
-    from ..extract.loader import document_from_bytes
-
-    t0 = time.perf_counter()
-    models: dict[str, Any] = {}
-    checks = all_checks(config)
-    models["dictionaries"] = True
-    models["checks"] = len(checks)
-    check_document(Document(text=_WARM_TEXT, source="<warm-up>"), config)
-    check_document(document_from_bytes(_WARM_HTML.encode("utf-8"), "<warm-up>", kind="html"), config)
-    try:
-        from ..text.segment import tokens
-
-        tokens("预热")
-        models["segmenter"] = True
-    except Exception:  # pragma: no cover - reported, not fatal
-        models["segmenter"] = False
-    if not config["typo"]["language_model"]:
-        models["typo_model"] = "disabled"
-    else:
-        try:
-            from ..typo.engine import get_engine
-
-            get_engine()
-            models["typo_model"] = True
-        except ModuleNotFoundError:
-            models["typo_model"] = "missing"
-        except Exception as exc:  # a broken model file: the service still answers QC1xx/QC2xx
-            models["typo_model"] = f"error: {exc.__class__.__name__}: {exc}"
-    models["warm_ms"] = round((time.perf_counter() - t0) * 1000, 1)
-    return models
+# -- rules -----------------------------------------------------------------------------------
 
 
 def rules_payload(config: Config) -> list[dict[str, Any]]:

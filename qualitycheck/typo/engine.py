@@ -319,7 +319,6 @@ class TypoEngine:
         e_sid, e_pos = sid_flat[e_idx], pos_flat[e_idx]
         prev = S[e_sid, OFF + e_pos - 1]
         nxt = S[e_sid, OFF + e_pos + 1]
-        orig = S[e_sid, OFF + e_pos]
         fit = fit_all[e_idx]
         poor = np.flatnonzero(fit < p.poor_fit)
         if len(poor) and p.any_topk > 0:
