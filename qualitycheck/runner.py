@@ -270,17 +270,33 @@ def lint_site(
 ) -> dict:
     """Check every page of one or more sites and write the reports. Returns the summary."""
     cfg = config or Config.default()
+    max_bytes = int(cfg["limits"]["max_file_mb"] * 1024 * 1024)
+    return lint_sources(iter_pages(target, max_bytes), out_dir, config=cfg, as_of=as_of, jobs=jobs,
+                        progress=progress, warm=warm, target=str(target))
+
+
+def lint_sources(
+    pages: Iterable[PageSource],
+    out_dir: str | Path,
+    *,
+    config: Config | None = None,
+    as_of: date | None = None,
+    jobs: int = 1,
+    progress: bool = False,
+    warm: bool = True,
+    target: str = "",
+) -> dict:
+    """lint-site over any stream of pages (a folder, a WARC, a crawl, a benchmark's generator)."""
+    cfg = config or Config.default()
     as_of = as_of or cfg.as_of
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    max_bytes = int(cfg["limits"]["max_file_mb"] * 1024 * 1024)
     started = time.perf_counter()
     bar = None
     if progress:
         from tqdm import tqdm
 
         bar = tqdm(unit="页", desc="lint-site", dynamic_ncols=True, mininterval=0.5)
-    pages = iter_pages(target, max_bytes)
     with (out / "findings.jsonl").open("w", encoding="utf-8") as sink:
         collector = SiteCollector(cfg, as_of, sink)
 
