@@ -26,6 +26,7 @@ from typing import Any
 
 from .document import Document, Segment
 from .extract.page import Page, read_page
+from .sources import site_of
 
 SCHEMA = "qualitycheck/page@1"
 
@@ -147,7 +148,13 @@ def inspect_html(
     if with_findings:
         from .api import check_document
 
+        from .checks.identity import IdentityAccumulator
+
         doc = page_document(page)
         findings = [f.to_dict() for f in check_document(doc, config)]
+        # Identity marks judged on this page alone (lint-site judges them per site).
+        marks = IdentityAccumulator(site_of(url) or "page", config, single_page=True)
+        marks.add(url or str(source), "home", page.marks)
+        findings += [f.to_dict() for f in marks.findings() if config.is_selected(f.code)]
     out["findings"] = findings
     return out

@@ -168,8 +168,9 @@ def psb_problem(value: str) -> str | None:
 class IdentityAccumulator:
     """Collects each page's marks for one site; judges the site on its homepage (or most pages)."""
 
-    def __init__(self, site: str, config=None):
+    def __init__(self, site: str, config=None, *, single_page: bool = False):
         self.site = site
+        self.single_page = single_page  # `inspect` of one page: judge that page, whatever its kind
         self.config = config
         self.pages = 0
         self.home: tuple[str, Any] | None = None
@@ -206,7 +207,7 @@ class IdentityAccumulator:
             return []
         out: list[Finding] = []
         basis_url = self.home[0] if self.home else self.first_url
-        basis = "首页" if self.home else "多数页面"
+        basis = "本页" if self.single_page else ("首页" if self.home else "多数页面")
         for key, code, label in _PRESENCE:
             t = self.tally[key]
             if self.home is not None:
@@ -216,7 +217,8 @@ class IdentityAccumulator:
             else:
                 missing = t.missing_pages * 2 > self.pages
             if missing:
-                out.append(self._finding(code, f"{basis}未显示{label}（{t.missing_pages}/{self.pages} 个页面缺失）。",
+                counts = "" if self.single_page else f"（{t.missing_pages}/{self.pages} 个页面缺失）"
+                out.append(self._finding(code, f"{basis}未显示{label}{counts}。",
                                          basis_url, {"pages_missing": t.missing_pages, "pages": self.pages,
                                                      "examples": t.sample_missing}))
         code_value = self._main("site_code")
