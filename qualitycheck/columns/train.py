@@ -274,7 +274,7 @@ or `other`. The type decides which update period QC302 applies. When the name sa
 plan titles, a small title rule (`type_from_titles`) decides instead; that rule is not part of
 the numbers below.
 
-**Data.** `corpora/columns/` (provenance in `corpora/columns/SOURCES.part.md`): real column names
+**Data.** `corpora/columns/` (provenance in `corpora/SOURCES.md`): real column names
 from the navigation, list headings and `<meta name="ColumnName">` of the 67 real pages in
 `../shared/data/pages/raw` (`real.tsv`) and from government navigation menus in public GitHub files
 (`github.tsv`), plus column-like words from the 公文写作 vocabulary (`vocab.tsv`, training only).
@@ -321,7 +321,7 @@ Held-out errors:
   settings were chosen on the training split only.
 - Labels follow the inspection criteria's column kinds, not page layout: 政策解读 and
   政府采购 are counted as `notice`, 工作进展 / 会议 news as `news`, 财政预决算 / 统计数据 /
-  专题 as `other`. See SOURCES.part.md for the labelling guide.
+  专题 as `other`. See corpora/SOURCES.md for the labelling guide.
 """
     (OUT_DIR / "CARD.md").write_text(card, encoding="utf-8")
 

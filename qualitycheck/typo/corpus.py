@@ -4,7 +4,7 @@ This is the *import* step (run once, by hand, when the sources change)::
 
     python -m qualitycheck.typo.build --import-from ../shared/data
 
-It reads the four official-register corpora listed in ``corpora/lm/SOURCES.part.md``,
+It reads the four official-register corpora listed in ``corpora/SOURCES.md``,
 cuts them into sentences (one per line), drops exact duplicate sentences and very short
 or mostly non-Chinese lines, and writes deterministic gzip shards ``corpora/lm/*.txt.gz``.
 The build step (``python -m qualitycheck.typo.build``) reads only those shards and the
