@@ -131,3 +131,42 @@ def test_binary_and_empty_files_exit_2(run, tmp_path):
     result = run(str(tmp_path / "junk.bin"), str(tmp_path / "empty.txt"))
     assert result.exit_code == 2
     assert "binary" in result.output and "empty" in result.output
+
+
+def test_correct_reads_lines_and_writes_json_lines(run, tmp_path):
+    src = tmp_path / "in.txt"
+    src.write_text("各地各部门要认真布署本地区工作。\n《布署工作的通知》已印发。\n", encoding="utf-8")
+    result = run("--raw", "correct", str(src))
+    assert result.exit_code == 0, result.output
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [r["source"] for r in rows] == src.read_text(encoding="utf-8").splitlines()
+    assert rows[0]["target"] == "各地各部门要认真部署本地区工作。"
+    assert rows[0]["edits"] == [{"pos": 8, "wrong": "布", "right": "部", "code": "QC103"}]
+    assert rows[1]["target"] == rows[1]["source"]  # inside 《》: untouched
+    assert all(len(r["target"]) == len(r["source"]) for r in rows)
+
+
+def test_bench_csc_prints_metrics_and_speed(run, tmp_path):
+    data = tmp_path / "dev.jsonl"
+    rows = [{"id": "1", "source": "各地各部门要认真布署本地区工作。", "target": "各地各部门要认真部署本地区工作。"},
+            {"id": "2", "source": "坚持以人民为中心的发展思想。", "target": "坚持以人民为中心的发展思想。"}]
+    data.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+    result = run("--raw", "bench", "csc", str(data), "--json")
+    assert result.exit_code == 0, result.output
+    out = json.loads(result.stdout)
+    assert out["lenient"]["tp"] == 1 and out["lenient"]["fp"] == 0
+    assert out["lenient"]["f1"] == 1.0
+    assert out["clean_changed"] == 0 and out["rows"] == 2
+    assert out["sentences_per_s"] > 0 and out["chars_per_s"] > 0 and out["load_s"] > 0 and out["peak_rss_mb"] > 0
+
+
+def test_show_config_and_inspect(run, tmp_path, root):
+    result = run("--raw", "show-config")
+    assert result.exit_code == 0 and '"news_days": 14' in result.output
+    page = root / "examples" / "site" / "www.demo-b.gov.cn" / "index.html"
+    result = run("--raw", "inspect", str(page), "--url", "http://www.demo-b.gov.cn/", "--as-of", "2025-06-30", "--no-lm")
+    assert result.exit_code == 0, result.output
+    out = json.loads(result.stdout)
+    assert out["kind"] == "home" and out["marks"]["site_code"] is None
+    assert {lst["heading"]: lst["status"] for lst in out["lists"]} == {"工作动态": "stale", "通知公告": "stale"}
+    assert {f["code"] for f in out["findings"]} >= {"QC401", "QC501"}
