@@ -99,3 +99,31 @@ class Check:
             rule_id=rule_id,
             evidence=evidence or {},
         )
+
+    def spanless_finding(
+        self,
+        message: str,
+        *,
+        scope: str,
+        match: str = "",
+        url: str | None = None,
+        source: str = "",
+        evidence: dict | None = None,
+        rule_id: str = "",
+        rule_source: str | None = None,
+        severity: str | None = None,
+    ) -> Finding:
+        """A finding about a page or site as a whole (a column, a link, a mark), not a text span."""
+        return Finding(
+            code=self.code,
+            name=self.name,
+            severity=severity or self.severity,
+            message=message,
+            match=match,
+            source=source,
+            scope=scope,
+            rule_source=rule_source if rule_source is not None else self.rule_source,
+            rule_id=rule_id,
+            evidence=evidence or {},
+            url=url,
+        )

@@ -69,20 +69,8 @@ class SiteCheck(Check):
         rule_source: str | None = None,
         rule_id: str = "",
     ) -> Finding:
-        return Finding(
-            code=self.code,
-            name=self.name,
-            severity=severity or self.severity,
-            message=message,
-            span=None,
-            match=match,
-            source=ctx.site.site,
-            scope="site",
-            rule_source=rule_source if rule_source is not None else self.rule_source,
-            rule_id=rule_id,
-            evidence=evidence,
-            url=url,
-        )
+        return self.spanless_finding(message, scope="site", match=match, url=url, source=ctx.site.site,
+                                     evidence=evidence, rule_id=rule_id, rule_source=rule_source, severity=severity)
 
 
 def _type_text(c: Column) -> str:

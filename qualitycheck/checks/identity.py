@@ -198,9 +198,8 @@ class IdentityAccumulator:
     def _finding(self, code: str, message: str, url: str | None, evidence: dict, match: str = "") -> Finding:
         check = _CHECKS[code]
         sev = self.config.severity_for(code, check.severity) if self.config else check.severity
-        return Finding(code=code, name=check.name, severity=sev, message=message, url=url, source=url or self.site,
-                       scope="site", rule_source=check.rule_source, evidence=evidence, match=match,
-                       rule_id=code)
+        return check.spanless_finding(message, scope="site", match=match, url=url, source=url or self.site,
+                                      evidence=evidence, rule_id=code, severity=sev)
 
     def findings(self) -> list[Finding]:
         if not self.pages:

@@ -29,8 +29,7 @@ class _PageContentCheck(Check):
     rule_source = SOURCE_VETO
 
     def _finding(self, ctx: Context, message: str, match: str, scope: str, evidence: dict, rule_id: str) -> Finding:
-        return Finding(code=self.code, name=self.name, severity=self.severity, message=message, match=match[:200],
-                       scope=scope, rule_source=self.rule_source, rule_id=rule_id, evidence=evidence)
+        return self.spanless_finding(message, scope=scope, match=match[:200], evidence=evidence, rule_id=rule_id)
 
 
 @register

@@ -28,6 +28,8 @@ from urllib.parse import unquote
 import lxml.html
 from lxml import etree
 
+from ..document import line_starts
+
 SKIP_TAGS = frozenset({
     "script", "style", "noscript", "template", "title", "head", "select", "option", "iframe",
     "object", "textarea", "svg", "math", "button", "map", "canvas", "video", "audio",
@@ -92,13 +94,7 @@ class Rendered:
         return self.text[span[0] : span[1]].strip()
 
     def line_starts(self) -> list[int]:
-        starts = [0]
-        find = self.text.find
-        pos = find("\n")
-        while pos != -1:
-            starts.append(pos + 1)
-            pos = find("\n", pos + 1)
-        return starts
+        return line_starts(self.text)
 
 
 _HIDDEN_HINT = ("none", "hidden", "NONE", "Hidden", "HIDDEN", "None")
