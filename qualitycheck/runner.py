@@ -66,12 +66,11 @@ class PageResult:
 
 
 def failure(src: PageSource, message: str) -> Finding:
-    return Finding(
-        code="QC900", name="meta.page-failed", severity="warning",
-        message=f"页面无法检查：{message}", source=src.origin, url=src.url, scope="page",
-        rule_source="qualitycheck: extraction failed; the page was skipped, the run went on",
-        evidence={"error": message},
-    )
+    """QC900: the page could not be checked; the run records it and goes on."""
+    from .checks.meta import PageFailed
+
+    return PageFailed().spanless_finding(f"页面无法检查：{message}", scope="page", url=src.url, source=src.origin,
+                                         evidence={"error": message})
 
 
 # -- worker side ------------------------------------------------------------
@@ -148,10 +147,9 @@ def dead_link_finding(url: str, problem: str, referer: str | None) -> Finding:
     from .checks.links import DeadLink
 
     where = f"，链接所在页面：{referer}" if referer else ""
-    return Finding(
-        code=DeadLink.code, name=DeadLink.name, severity=DeadLink.severity,
-        message=f"死链：{url} 无法访问（{problem}）{where}。", url=referer or url, source=referer or url,
-        scope="link", match=url, rule_id=DeadLink.code, rule_source=DeadLink.rule_source,
+    return DeadLink().spanless_finding(
+        f"死链：{url} 无法访问（{problem}）{where}。", scope="link", match=url, url=referer or url,
+        source=referer or url, rule_id=DeadLink.code,
         evidence={"dead_url": url, "problem": problem, "linked_from": referer},
     )
 
