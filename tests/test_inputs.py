@@ -135,3 +135,9 @@ def test_sniff_kind():
     assert sniff_kind(b"<!DOCTYPE html><html>", "x") == "html"
     assert sniff_kind("正文".encode(), "x.txt") == "text"
     assert sniff_kind(b"PK\x03\x04....", "x") == "docx"
+
+
+def test_undecodable_bytes_are_an_unknown_encoding():
+    data = ("正文".encode("utf-8") + b"\x81\x30\xff\xfe\x80") * 200  # neither UTF-8, UTF-16 nor GB18030
+    with pytest.raises(InputError, match="unknown text encoding"):
+        document_from_bytes(data, "x.txt")
