@@ -60,43 +60,27 @@ def page_document(page: Page) -> Document:
     )
 
 
-def _list_status(lst, as_of: date, config) -> dict[str, Any]:
-    out: dict[str, Any] = {"status": None, "column_type": None, "age_days": None}
-    if not lst.items:
-        out["status"] = "empty"
-        return out
-    if lst.n_dated == 0 and not any(i.date for i in lst.items):
-        out["status"] = "undated"
-        return out
-    if lst.newest is None:
-        out["status"] = "unknown"
-        return out
-    age = (as_of - lst.newest).days
-    out["age_days"] = age
-    period = None
-    try:
-        from .columns.types import classify, period_days
+# The site model's column statuses, in the words of the inspect contract.
+_STATUS = {"empty": "empty", "stale": "stale", "substantive": "fresh", "unknown": "unknown"}
 
-        ctype = classify(lst.heading, [i.title for i in lst.items[:5]])
-        out["column_type"] = ctype
-        if config is not None:
-            period = period_days(ctype, config)
-    except Exception:  # noqa: BLE001 - the column model is optional for inspecting one page
-        period = None
-    if period is None:
-        out["status"] = "dated"
-    else:
-        from .site import is_stale
 
-        out["status"] = "stale" if is_stale(age, period) else "fresh"
-    return out
+def _list_status(lst, as_of: date, config, page: Page) -> dict[str, Any]:
+    """The status this list gives its column, by the same rules lint-site applies to the site."""
+    from .config import Config
+    from .site import list_status
+
+    col = list_status(lst, as_of, config or Config.default(), page_url=page.url, as_list_page=page.kind == "list")
+    status = _STATUS.get(col.status, col.status)
+    if status == "stale" and col.n_items and col.n_dated == 0:
+        status = "undated"  # stale because no item shows a date (counts as not updated)
+    return {"status": status, "column_type": col.type, "age_days": col.age_days, "period_days": col.max_age_days}
 
 
 def page_to_dict(page: Page, as_of: date, config=None) -> dict[str, Any]:
     lists = []
     for lst in page.lists:
         d = lst.to_dict()
-        d.update(_list_status(lst, as_of, config))
+        d.update(_list_status(lst, as_of, config, page))
         lists.append(d)
     return {
         "schema": SCHEMA,

@@ -24,8 +24,9 @@ from .errors import QualityCheckError
 from .sources import PageSource, iter_pages
 
 
-class PageTimeout(Exception):
-    pass
+class PageTimeout(BaseException):
+    """Raised by the time limit. A BaseException, so that the page reader's per-stage
+    `except Exception` guards cannot swallow it and carry on with half a page."""
 
 
 @contextmanager

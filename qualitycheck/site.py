@@ -47,6 +47,7 @@ from .columns.placeholders import find_placeholder, is_placeholder
 from .columns.types import PERIOD_SOURCES, TYPE_LABELS, classify, is_junk_name, normalize_name, period_days
 from .document import Finding, finalize
 from .extract.dates import iter_dates
+from .sources import url_host
 
 if TYPE_CHECKING:  # pragma: no cover
     from .config import Config
@@ -92,10 +93,10 @@ def canonical_url(url: str | None) -> str | None:
         return None
     try:
         parts = urlsplit(url if "://" in url or url.startswith("//") else "//" + url)
+        port = parts.port if parts.port not in (None, 80, 443) else None  # .port raises on junk ports
     except ValueError:
         return None
     host = (parts.hostname or "").lower()
-    port = parts.port if parts.port not in (None, 80, 443) else None
     path = parts.path or "/"
     path = _INDEX_PAGE.sub("/", path)
     path = _PAGED_FILE.sub(r"\1\2", path)
@@ -104,15 +105,6 @@ def canonical_url(url: str | None) -> str | None:
     if query:
         out += "?" + urlencode(query)
     return out
-
-
-def url_host(url: str | None) -> str:
-    if not url:
-        return ""
-    try:
-        return (urlsplit(url if "://" in url or url.startswith("//") else "//" + url).hostname or "").lower()
-    except ValueError:
-        return ""
 
 
 def _path_depth(url: str | None) -> int:

@@ -41,11 +41,19 @@ class PageSource:
         return f"HTTP {self.status}" if self.status else "无法获取"
 
 
-def site_of(url: str | None) -> str | None:
+def url_host(url: str | None) -> str:
+    """The lower-case host of a URL ("" when there is none or the URL is malformed)."""
     if not url:
-        return None
-    host = urlsplit(url).hostname
-    return host.lower() if host else None
+        return ""
+    try:
+        return (urlsplit(url if "://" in url or url.startswith("//") else "//" + url).hostname or "").lower()
+    except ValueError:  # e.g. http://[bad
+        return ""
+
+
+def site_of(url: str | None) -> str | None:
+    """The site a page belongs to: its host, or None."""
+    return url_host(url) or None
 
 
 def _url_for_file(path: Path, root: Path, data: bytes) -> str | None:

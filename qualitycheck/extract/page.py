@@ -50,6 +50,7 @@ from .links import PageLink, Suspicion, find_links, host_of, registrable_domain
 from .lists import DatedList, ListItem, find_lists
 from .marks import Marks, find_marks
 from .render import MiniJS, Rendered, render
+from ..sources import url_host
 
 __all__ = [
     "ListItem", "DatedList", "Marks", "PageLink", "Message", "Page", "Suspicion", "read_page",
@@ -283,12 +284,12 @@ class PageView:
     def _site_domain(self) -> str | None:
         for candidate in (self.url, self.meta_get("og:url")):
             if candidate and "//" in candidate:
-                host = urlsplit(candidate).hostname
+                host = url_host(candidate)
                 if host:
                     return registrable_domain(host)
         for link in self.tree.iter("link"):
             if (link.get("rel") or "").lower() == "canonical" and "//" in (link.get("href") or ""):
-                host = urlsplit(link.get("href")).hostname
+                host = url_host(link.get("href"))
                 if host:
                     return registrable_domain(host)
         counts: Counter = Counter()
@@ -903,7 +904,10 @@ def _find_messages(view: PageView) -> list[Message]:
 def _url_kind(url: str | None) -> str | None:
     if not url or "//" not in url:
         return None
-    path = urlsplit(url).path or "/"
+    try:
+        path = urlsplit(url).path or "/"
+    except ValueError:  # a malformed URL says nothing about the page
+        return None
     if path in ("/", "") or re.fullmatch(r"/(?:index|default|main)\.(?:s?html?|jsp|php|aspx?)", path, re.I):
         return "home"
     if re.search(r"/(?:t\d{8}_\d+|art_\d+_\d+|content_\d+|post_\d+|\d{6,}|[0-9a-f]{24,})\.s?html?$", path, re.I):

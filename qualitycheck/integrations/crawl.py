@@ -8,7 +8,7 @@ can be re-checked later with `qualitycheck lint-site crawl.warc.gz`.
 from __future__ import annotations
 
 from pathlib import Path
-from urllib.parse import urlsplit
+from ..sources import url_host
 
 HTML_TYPES = (b"text/html", b"application/xhtml")
 
@@ -26,7 +26,7 @@ def make_spider_class():
         def __init__(self, start_url: str, *args, **kwargs):
             super().__init__(*args, **kwargs)
             self.start_url = start_url
-            self.host = urlsplit(start_url).hostname or ""
+            self.host = url_host(start_url)
             self.allowed_domains = [self.host]
             # Same host only; compared by hostname because LinkExtractor's allow_domains also
             # compares the port.
@@ -44,7 +44,7 @@ def make_spider_class():
                 return
             yield {"url": response.url, "html": response.body}
             for link in self.links.extract_links(response):
-                if urlsplit(link.url).hostname == self.host:
+                if url_host(link.url) == self.host:
                     yield response.follow(link.url, callback=self.parse)
 
     return SiteSpider
