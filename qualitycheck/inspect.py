@@ -12,11 +12,11 @@ headline and main text:
     suspicious_content [{where, text, why}],   (hijacked <title>/meta, hidden text, junk tags)
     nav [{name, url}], messages [...], n_links, timings, findings [...]
 
-``status`` of a list, against ``as_of`` (default today): ``empty`` (no items),
-``undated`` (no item shows a calendar date), ``unknown`` (dated, but the newest date
-cannot be known: month-day or relative items), else ``fresh`` or ``stale`` by the
-update period of the column's type (config ``[columns]``), or ``dated`` when the
-column type has no period.
+``status`` of a list, against ``as_of`` (default today), by the same rules lint-site applies
+(qualitycheck.site.list_status): ``empty`` (no items, or only placeholders), ``undated`` (no
+item shows a date: counts as not updated), ``unknown`` (the newest date cannot be known),
+``stale`` (nothing new within the update period of the column's type, config ``[columns]``),
+else ``fresh`` (also for column types without a period).
 """
 
 from __future__ import annotations
