@@ -201,14 +201,16 @@ class SiteCollector:
         self._write(res.site, res.findings, state)
 
     def add_dead_link(self, site: str, url: str, problem: str, referer: str | None) -> None:
-        if not self.config.is_selected("QC601"):
-            return
         state = self._state(site)
         state.dead_links += 1
         self._write(site, [dead_link_finding(url, problem, referer)], state)
 
     def _write(self, site: str, findings: list[Finding], state: SiteState) -> None:
+        # Selection and severity overrides apply here once, whatever produced the finding.
         for f in findings:
+            if not self.config.is_selected(f.code, f.rule_id):
+                continue
+            f.severity = self.config.severity_for(f.code, f.severity)
             state.findings_by_code[f.code] = state.findings_by_code.get(f.code, 0) + 1
             row = {"site": site, **f.to_dict()}
             self.sink.write(json.dumps(row, ensure_ascii=False, default=str) + "\n")
@@ -226,7 +228,7 @@ class SiteCollector:
             found.extend(state.identity.findings())
             items.extend(state.identity.verdict_items())
             items.append(_serious_item(state))
-            self._write(name, [f for f in finalize(found) if self.config.is_selected(f.code)], state)
+            self._write(name, finalize(found), state)
             verdicts[name] = items
         return verdicts
 

@@ -168,3 +168,16 @@ def test_not_a_warc_is_a_clear_error(tmp_path):
     bad.write_bytes(b"this is not a warc file at all")
     result = CliRunner().invoke(main, ["lint-site", str(bad), "--out", str(tmp_path / "out")])
     assert result.exit_code == 2 and "WARC" in result.output and "Traceback" not in result.output
+
+
+def test_selection_and_severity_apply_to_every_finding(tmp_path):
+    _bad_pages(tmp_path / "crawl")
+    warc = tmp_path / "crawl.warc.gz"
+    _warc(warc)
+    cfg = Config.from_dict({"ignore": ["QC900"], "severity": {"QC601": "error"},
+                            "limits": {"max_file_mb": 2.0}})
+    lint_site(tmp_path / "crawl", tmp_path / "out", config=cfg, warm=False)
+    assert not [r for r in read_jsonl(tmp_path / "out" / "findings.jsonl") if r["code"] == "QC900"]
+    lint_site(warc, tmp_path / "out2", config=cfg, warm=False)
+    dead = [r for r in read_jsonl(tmp_path / "out2" / "findings.jsonl") if r["code"] == "QC601"]
+    assert dead and {r["severity"] for r in dead} == {"error"}
