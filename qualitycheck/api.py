@@ -111,31 +111,37 @@ _WARM_HTML = (
 )
 
 
-def warm_up(config: Config | None = None) -> dict[str, Any]:
+def warm_up(config: Config | None = None, *, tolerate_missing_model: bool = False) -> dict[str, Any]:
     """Load dictionaries, the segmenter, the HTML extractor and the typo model now, not on first use.
 
-    Servers, worker processes and benchmarks call this once; returns what loaded.
+    Servers, worker processes and benchmarks call this once; returns what loaded. A missing or
+    broken typo model raises ModelError, unless ``tolerate_missing_model``: then QC103 is switched
+    off in ``config`` and the reason is returned (a service keeps answering QC1xx/QC2xx).
     """
     from .checks.registry import all_checks
+    from .errors import ModelError
 
     cfg = config or Config.default()
     t0 = time.perf_counter()
     models: dict[str, Any] = {"dictionaries": True, "checks": len(all_checks(cfg))}
+    if not cfg["typo"]["language_model"]:
+        models["typo_model"] = "disabled"
+    else:
+        from .typo.engine import get_engine
+
+        try:
+            get_engine()
+            models["typo_model"] = True
+        except ModelError as exc:
+            if not tolerate_missing_model:
+                raise
+            cfg.data["typo"]["language_model"] = False
+            models["typo_model"] = f"missing: {exc}"
     check_document(Document(text=_WARM_TEXT, source="<warm-up>"), cfg)
     check_document(document_from_bytes(_WARM_HTML.encode("utf-8"), "<warm-up>", kind="html"), cfg)
     from .text.segment import tokens
 
     tokens("预热")
     models["segmenter"] = True
-    if not cfg["typo"]["language_model"]:
-        models["typo_model"] = "disabled"
-    else:
-        try:
-            from .typo.engine import get_engine
-
-            get_engine()
-            models["typo_model"] = True
-        except Exception as exc:  # noqa: BLE001 - a broken model file: QC1xx/QC2xx still work
-            models["typo_model"] = f"error: {exc.__class__.__name__}: {exc}"
     models["warm_ms"] = round((time.perf_counter() - t0) * 1000, 1)
     return models

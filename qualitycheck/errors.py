@@ -15,3 +15,7 @@ class ConfigError(QualityCheckError):
 
 class DictionaryError(QualityCheckError):
     """A dictionary file with an invalid entry."""
+
+
+class ModelError(QualityCheckError):
+    """A model file that is missing or cannot be read (rebuild it with the command the message gives)."""

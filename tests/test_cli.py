@@ -170,3 +170,20 @@ def test_show_config_and_inspect(run, tmp_path, root):
     assert out["kind"] == "home" and out["marks"]["site_code"] is None
     assert {lst["heading"]: lst["status"] for lst in out["lists"]} == {"工作动态": "stale", "通知公告": "stale"}
     assert {f["code"] for f in out["findings"]} >= {"QC401", "QC501"}
+
+
+def test_missing_typo_model_is_a_clear_error(run, tmp_path, monkeypatch):
+    from qualitycheck.api import warm_up
+    from qualitycheck.config import Config
+    from qualitycheck.typo import engine
+
+    monkeypatch.setattr(engine, "DEFAULT_MODEL_DIR", tmp_path / "no-model")
+    monkeypatch.setattr(engine, "_ENGINE", None)
+    path = write(tmp_path, "ok.txt", CLEAN)
+    result = CliRunner().invoke(main, ["check", path])
+    assert result.exit_code == 2
+    assert "typo model file missing" in result.output and "Traceback" not in result.output
+    assert run(path).exit_code == 0  # --no-lm still works
+    cfg = Config.default()
+    models = warm_up(cfg, tolerate_missing_model=True)  # a service keeps answering without QC103
+    assert models["typo_model"].startswith("missing") and cfg["typo"]["language_model"] is False

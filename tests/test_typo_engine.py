@@ -34,7 +34,9 @@ def test_shipped_model_present_and_small():
 
 
 def test_missing_model_dir_fails_clearly(tmp_path):
-    with pytest.raises(FileNotFoundError, match="qualitycheck.typo.build"):
+    from qualitycheck.errors import ModelError
+
+    with pytest.raises(ModelError, match="qualitycheck.typo.build"):
         TypoEngine.load(tmp_path)
 
 

@@ -275,7 +275,7 @@ class QualityCheckServer(ThreadingHTTPServer):
         return f"http://{host}:{port}/"
 
     def warm(self) -> None:
-        self.models = warm_up(self.config)
+        self.models = warm_up(self.config, tolerate_missing_model=True)
         self.ready = True
 
     def accepted(self) -> frozenset[str]:
@@ -732,7 +732,7 @@ def serve(host: str = "127.0.0.1", port: int = 8080, config: Config | str | Path
     t0 = time.perf_counter()
     server = make_server(host, port, config, accept_file, max_mb=max_mb, quiet=quiet)
     typo = server.models.get("typo_model")
-    typo_note = {True: "已加载", "disabled": "已关闭", "missing": "未安装"}.get(typo, str(typo))
+    typo_note = {True: "已加载", "disabled": "已关闭"}.get(typo) or ("未安装" if str(typo).startswith("missing") else str(typo))
     click.echo(f"qualitycheck {__version__}: 词典与模型已加载 ({time.perf_counter() - t0:.1f} s)；错别字模型：{typo_note}", err=True)
     click.echo(f"编辑页面 / editor page:  {server.url}", err=True)
     click.echo(f"接口 / API:              POST {server.url}v1/check   GET {server.url}v1/rules   GET {server.url}healthz", err=True)

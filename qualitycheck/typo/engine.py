@@ -26,6 +26,8 @@ from pathlib import Path
 
 import numpy as np
 
+from ..errors import ModelError
+
 from .candidates import (T_ANY, T_FUZZY, T_PYC_PINYIN, T_PYC_SHAPE, T_SAME_SYL, T_SAME_TONE,
                          T_SHAPE, Tables, covering, protected_mask)
 from .lm import BOS, EOS, PAD, UNK, NgramLM
@@ -181,8 +183,9 @@ class TypoEngine:
         lm_path, tab_path = d / "lm.npz", d / "tables.npz"
         for p in (lm_path, tab_path):
             if not p.exists():
-                raise FileNotFoundError(
-                    f"typo model file missing: {p}. Rebuild it with `python -m qualitycheck.typo.build`.")
+                raise ModelError(
+                    f"typo model file missing: {p}. Rebuild it with `python -m qualitycheck.typo.build`, "
+                    "or run without the language model (--no-lm).")
         lm = NgramLM.load(lm_path)
         tables = Tables(tab_path, lm.cp_table)
         params = Params()
