@@ -110,7 +110,10 @@ def check(paths, fmt, fail_on, select, ignore, extend_select, published, url, no
             click.echo(f"qualitycheck: error: {message}", err=True)
     report = get_reporter(fmt)(results)
     if output:
-        Path(output).write_text(report, encoding="utf-8")
+        try:
+            Path(output).write_text(report, encoding="utf-8")
+        except OSError as exc:
+            _fail(f"{output}: cannot write the report: {exc.strerror}")
     else:
         click.echo(report, nl=False)
     if any(r.error for r in results):

@@ -125,11 +125,11 @@ class Config:
         if d["accept_file"]:
             accept_path = (base / d["accept_file"]).resolve()
             if accept_path.is_file():
-                accepted.update(
-                    line.strip()
-                    for line in accept_path.read_text(encoding="utf-8").splitlines()
-                    if line.strip() and not line.startswith("#")
-                )
+                try:
+                    lines = accept_path.read_text(encoding="utf-8").splitlines()
+                except (OSError, UnicodeDecodeError) as exc:
+                    raise ConfigError(f"{where}: accept_file {accept_path}: cannot read it as UTF-8 text ({exc})") from None
+                accepted.update(line.strip() for line in lines if line.strip() and not line.startswith("#"))
         self.accepted = frozenset(accepted)
 
     # -- convenient views -------------------------------------------------

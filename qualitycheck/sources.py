@@ -202,6 +202,8 @@ def iter_pages(target: str | Path, max_bytes: int) -> Iterator[PageSource]:
     elif p.name.endswith((".warc", ".warc.gz", ".arc.gz")):
         yield from iter_warc(p, max_bytes)
     else:
-        data = p.read_bytes()
+        from .extract.loader import read_input
+
+        data = read_input(p, max_bytes)
         url = _url_for_file(p, p.parent, data)
         yield PageSource(data, url, site_of(url) or p.parent.name or "site", str(p))

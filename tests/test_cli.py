@@ -187,3 +187,18 @@ def test_missing_typo_model_is_a_clear_error(run, tmp_path, monkeypatch):
     cfg = Config.default()
     models = warm_up(cfg, tolerate_missing_model=True)  # a service keeps answering without QC103
     assert models["typo_model"].startswith("missing") and cfg["typo"]["language_model"] is False
+
+
+def test_unwritable_output_bad_accept_file_and_bad_bench_rows_are_clear_errors(run, tmp_path):
+    path = write(tmp_path, "bad.txt", DIRTY)
+    result = run(path, "-o", str(tmp_path / "no-such-dir" / "report.txt"))
+    assert result.exit_code == 2 and "cannot write the report" in result.output
+    (tmp_path / "accept.txt").write_bytes("柳萍".encode("gbk"))
+    (tmp_path / "qualitycheck.toml").write_text('accept_file = "accept.txt"\n', encoding="utf-8")
+    result = run(path)
+    assert result.exit_code == 2 and "accept_file" in result.output
+    (tmp_path / "qualitycheck.toml").unlink()
+    rows = tmp_path / "rows.jsonl"
+    rows.write_text('{"source": "甲", "target": "甲"}\nnot json\n', encoding="utf-8")
+    result = run("--raw", "bench", "csc", str(rows))
+    assert result.exit_code == 2 and "rows.jsonl:2" in result.output and "Traceback" not in result.output

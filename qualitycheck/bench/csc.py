@@ -112,13 +112,27 @@ def _peak_rss_mb() -> float:
 
 
 def _load_rows(path: str, limit: int | None) -> list[dict]:
+    """Rows {"source", "target"} of a JSON Lines file; a bad line is an InputError naming it."""
+    from ..errors import InputError
+
     rows = []
-    with open(path, encoding="utf-8") as f:
-        for line in f:
-            if line.strip():
-                rows.append(json.loads(line))
+    try:
+        with open(path, encoding="utf-8") as f:
+            for n, line in enumerate(f, 1):
+                if not line.strip():
+                    continue
+                try:
+                    row = json.loads(line)
+                except ValueError as exc:
+                    raise InputError(f"{path}:{n}: not a JSON line ({exc.msg})") from None
+                if not isinstance(row, dict) or not isinstance(row.get("source"), str) \
+                        or not isinstance(row.get("target"), str):
+                    raise InputError(f'{path}:{n}: each row needs "source" and "target" strings')
+                rows.append(row)
                 if limit is not None and len(rows) >= limit:
                     break
+    except UnicodeDecodeError:
+        raise InputError(f"{path}: not UTF-8 text") from None
     return rows
 
 
