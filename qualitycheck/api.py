@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from datetime import date
 from pathlib import Path
 import time
@@ -31,18 +30,16 @@ def _as_date(value: date | str | None) -> date | None:
     return date.fromisoformat(value)
 
 
-def _accepted_ranges(doc: Document, accepted: frozenset[str]) -> list[tuple[int, int]]:
-    if not accepted:
-        return []
-    pattern = re.compile("|".join(re.escape(p) for p in sorted(accepted, key=len, reverse=True)))
-    return [(m.start(), m.end()) for m in pattern.finditer(doc.text)]
+def _accepted_ranges(doc: Document, cfg: Config) -> list[tuple[int, int]]:
+    pattern = cfg.accepted_pattern
+    return [(m.start(), m.end()) for m in pattern.finditer(doc.text)] if pattern is not None else []
 
 
 def check_document(doc: Document, config: Config | None = None) -> list[Finding]:
     """Run every selected page check on a Document; findings sorted and de-duplicated."""
     cfg = config or Config.default()
     ctx = Context(cfg, doc)
-    accepted = _accepted_ranges(doc, cfg.accepted)
+    accepted = _accepted_ranges(doc, cfg)
     findings: list[Finding] = []
     for check in all_checks(cfg):
         if check.level != "page" or not check.is_active(cfg):

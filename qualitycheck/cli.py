@@ -40,15 +40,29 @@ def _codes(values: tuple[str, ...]) -> list[str] | None:
             for v in values for c in v.split(",") if c.strip()]
 
 
-def _load_config(config_path: str | None, **overrides):
+NO_LM = {"language_model": False}
+
+
+def _load_config(config_path: str | None, *, no_lm: bool = False, **overrides):
     from .config import Config
 
     cfg = Config.load(config_path) if config_path else Config.load(search_from=Path.cwd())
-    return cfg.with_overrides(**overrides)
+    return cfg.with_overrides(typo=NO_LM if no_lm else None, **overrides)
 
 
 class _Group(click.Group):
-    """Turns our own errors into one line and exit 2, never a traceback."""
+    """Turns our own errors into one line and exit 2, never a traceback. `serve` is imported
+    only when asked for, so other commands do not pay for the HTTP server's imports."""
+
+    def list_commands(self, ctx):
+        return sorted({*super().list_commands(ctx), "serve"})
+
+    def get_command(self, ctx, name):
+        if name == "serve" and name not in self.commands:
+            from .integrations.server import serve_command
+
+            self.add_command(serve_command, name="serve")
+        return super().get_command(ctx, name)
 
     def invoke(self, ctx):
         try:
@@ -87,10 +101,8 @@ def check(paths, fmt, fail_on, select, ignore, extend_select, published, url, no
     from .extract.loader import document_from_bytes, load_document
     from .report import FileResult, get_reporter
 
-    cfg = _load_config(config_path, select=_codes(select), ignore=_codes(ignore),
+    cfg = _load_config(config_path, no_lm=no_lm, select=_codes(select), ignore=_codes(ignore),
                        extend_select=_codes(extend_select), fail_on=fail_on)
-    if no_lm:
-        cfg.data["typo"]["language_model"] = False
     max_bytes = int(cfg["limits"]["max_file_mb"] * 1024 * 1024)
     results: list[FileResult] = []
     for path in paths:
@@ -231,9 +243,7 @@ def lint_site_command(target, as_of, out_dir, jobs, no_lm, select, ignore, progr
     """
     from .runner import lint_site
 
-    cfg = _load_config(config_path, select=_codes(select), ignore=_codes(ignore))
-    if no_lm:
-        cfg.data["typo"]["language_model"] = False
+    cfg = _load_config(config_path, no_lm=no_lm, select=_codes(select), ignore=_codes(ignore))
     if progress is None:
         progress = sys.stderr.isatty()
     summary = lint_site(target, out_dir, config=cfg, as_of=as_of, jobs=jobs, progress=progress)
@@ -292,9 +302,7 @@ def inspect(page, url, as_of, no_lm, config_path):
     from .extract.loader import read_input
     from .inspect import inspect_html
 
-    cfg = _load_config(config_path)
-    if no_lm:
-        cfg.data["typo"]["language_model"] = False
+    cfg = _load_config(config_path, no_lm=no_lm)
     data = read_input(page, max_bytes=int(cfg["limits"]["max_file_mb"] * 1024 * 1024))
     result = inspect_html(data, url=url, as_of=as_of or cfg.as_of, source=page, config=cfg)
     click.echo(json.dumps(result, ensure_ascii=False, indent=2, default=str))
@@ -319,14 +327,6 @@ def bench_csc(path, engine, limit, as_json):
         result = run_csc_bench(path, engine=name, limit=limit)
         click.echo(json.dumps(result, ensure_ascii=False, indent=1) if as_json else format_csc_report(result))
 
-
-def _attach_serve() -> None:
-    from .integrations.server import serve_command
-
-    main.add_command(serve_command, name="serve")
-
-
-_attach_serve()
 
 if __name__ == "__main__":  # pragma: no cover
     main()

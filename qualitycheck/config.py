@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import re
 import tomllib
 from dataclasses import dataclass, field
 from datetime import date
@@ -79,6 +80,7 @@ class Config:
     data: dict[str, Any]
     path: Path | None = None
     accepted: frozenset[str] = field(default_factory=frozenset)
+    _accepted_pattern: "re.Pattern | None" = field(default=None, repr=False, compare=False)
 
     @classmethod
     def default(cls) -> "Config":
@@ -132,6 +134,16 @@ class Config:
                 accepted.update(line.strip() for line in lines if line.strip() and not line.startswith("#"))
         self.accepted = frozenset(accepted)
 
+    @property
+    def accepted_pattern(self) -> "re.Pattern | None":
+        """One regex for every accepted phrase, longest first (compiled once per configuration)."""
+        if not self.accepted:
+            return None
+        if self._accepted_pattern is None:
+            self._accepted_pattern = re.compile(
+                "|".join(re.escape(p) for p in sorted(self.accepted, key=len, reverse=True)))
+        return self._accepted_pattern
+
     # -- convenient views -------------------------------------------------
     def __getitem__(self, key: str) -> Any:
         return self.data[key]
@@ -145,10 +157,15 @@ class Config:
         return (base / value).resolve()
 
     def with_overrides(self, **overrides: Any) -> "Config":
-        """A copy with command-line overrides applied (None values are skipped)."""
+        """A copy with command-line overrides applied (None values are skipped; tables merge,
+        so ``typo={"language_model": False}`` changes that one key)."""
         data = copy.deepcopy(self.data)
         for key, value in overrides.items():
-            if value is not None:
+            if value is None:
+                continue
+            if isinstance(data.get(key), dict) and isinstance(value, dict):
+                data[key] = _merge(data[key], value, f"command line [{key}]") if key != "severity" else {**data[key], **value}
+            else:
                 data[key] = value
         cfg = Config(data=data, path=self.path)
         cfg._validate("command line")

@@ -52,7 +52,7 @@ class _Shared:
         config_path = settings.get("QUALITYCHECK_CONFIG")
         cfg = Config.load(config_path) if config_path else Config.load(search_from=Path.cwd())
         if not settings.getbool("QUALITYCHECK_LANGUAGE_MODEL", True):
-            cfg.data["typo"]["language_model"] = False
+            cfg = cfg.with_overrides(typo={"language_model": False})
         as_of_text = settings.get("QUALITYCHECK_AS_OF")
         self.as_of = date.fromisoformat(as_of_text) if as_of_text else cfg.as_of
         self.config = cfg

@@ -765,7 +765,7 @@ def serve_command(host: str, port: int, config_path: str | None, accept_file: st
     try:
         config = Config.load(config_path) if config_path else Config.load(search_from=Path.cwd())
         if no_lm:
-            config.data["typo"]["language_model"] = False
+            config = config.with_overrides(typo={"language_model": False})
         serve(host, port, config, accept_file, max_mb=max_mb, quiet=quiet)
     except QualityCheckError as exc:
         raise click.ClickException(str(exc)) from None
