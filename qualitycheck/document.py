@@ -78,12 +78,6 @@ class Document:
                 return seg.scope
         return self.segments[-1].scope if self.segments else "body"
 
-    def segment_text(self, scope: str) -> Iterable[tuple[int, str]]:
-        """Yield (offset, text) for each segment of the given scope."""
-        for seg in self.segments:
-            if seg.scope == scope:
-                yield seg.start, self.text[seg.start : seg.end]
-
     def line_col(self, offset: int) -> tuple[int, int]:
         """1-based line and column of a character offset."""
         if self._line_starts is None:

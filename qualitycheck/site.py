@@ -39,12 +39,12 @@ from __future__ import annotations
 import re
 from dataclasses import asdict, dataclass, field
 from datetime import date
-from typing import TYPE_CHECKING, Any, Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING, Any, Iterable
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit
 
-from .columns.guide import VERIFIED, read_guide
+from .columns.guide import read_guide
 from .columns.placeholders import find_placeholder, is_placeholder
-from .columns.types import PERIOD_SOURCES, TYPE_LABELS, classify, is_junk_name, normalize_name, period_days
+from .columns.types import TYPE_LABELS, classify, is_junk_name, normalize_name, period_days
 from .document import Finding, finalize
 from .extract.dates import iter_dates
 from .sources import url_host
@@ -1032,15 +1032,3 @@ def _column_evidence(c: Column, as_of: date) -> dict[str, Any]:
     }
 
 
-def column_period_source(column_type: str) -> str:
-    return PERIOD_SOURCES.get(column_type, "")
-
-
-def verified_guide_elements() -> Sequence[str]:
-    return tuple(VERIFIED)
-
-
-def iter_facts(pages: Iterable["Page"]) -> Iterator[PageFacts]:
-    """page_facts over an iterable, for callers without worker processes."""
-    for page in pages:
-        yield page_facts(page)

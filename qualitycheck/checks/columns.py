@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Iterable
 
-from ..columns.guide import VERIFIED, read_guide
+from ..columns.guide import read_guide
 from ..columns.types import PERIOD_SOURCES, TYPE_LABELS
 from ..document import Finding, Span
 from ..site import SRC_BLANK, SRC_GUIDE, SRC_HOME, SRC_STALE, SRC_UNDATED, Column, _column_evidence
@@ -331,5 +331,3 @@ class ServiceGuideBlankCheck(Check):
         )
 
 
-def verified_elements() -> tuple[str, ...]:
-    return tuple(VERIFIED)

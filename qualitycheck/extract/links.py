@@ -43,10 +43,6 @@ _TWO_LEVEL_SUFFIXES = frozenset({
     "gov.cn", "com.cn", "edu.cn", "org.cn", "net.cn", "ac.cn", "mil.cn", "gov.hk", "com.hk",
     "org.hk", "edu.hk", "gov.mo", "com.tw", "co.uk", "co.jp", "com.au", "gov.tw",
 })
-_PROVINCE_SUFFIXES = frozenset({
-    "bj", "tj", "he", "sx", "nm", "ln", "jl", "hl", "sh", "js", "zj", "ah", "fj", "jx", "sd", "ha",
-    "hb", "hn", "gd", "gx", "hi", "cq", "sc", "gz", "yn", "xz", "sn", "gs", "qh", "nx", "xj",
-})
 _SHARE = re.compile(
     r"share|sharer|bshare|jiathis|qzone|service\.weibo\.com|connect\.qq\.com|yixin\.im|"
     r"api\.addthis|baidu\.com/share|login|passport|reg\.|weixin|wechat|browser|download|"

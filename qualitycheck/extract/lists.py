@@ -526,18 +526,6 @@ def _blocks_in(view: "PageView", r: Rendered, hidden: bool, as_of: date | None, 
     return out
 
 
-def _adjacent(a, b, r: Rendered) -> bool:
-    """Nothing with text between sibling a and sibling b."""
-    node = a.getnext()
-    while node is not None and node is not b:
-        if isinstance(node.tag, str):
-            span = r.spans.get(node)
-            if span and r.text[span[0] : span[1]].strip():
-                return False
-        node = node.getnext()
-    return node is b
-
-
 def find_lists(view: "PageView", as_of: date | None = None, *, hidden_panels: bool = True) -> list[DatedList]:
     """Every block of dated items, visible ones first in page order, then hidden panels."""
     blocks = _blocks_in(view, view.rendered, False, as_of, view.body_range)

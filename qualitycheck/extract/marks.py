@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Iterable
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # pragma: no cover
     from .page import PageView
@@ -222,7 +222,3 @@ def _from_script_writes(writes: list[str], marks: Marks, jiucuo, site_codes: lis
     marks.psb = marks.psb or psb
 
 
-def iter_mark_texts(marks: Marks) -> Iterable[str]:
-    for v in (marks.site_code, marks.icp, marks.psb):
-        if v:
-            yield v

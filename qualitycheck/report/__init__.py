@@ -32,4 +32,3 @@ def get_reporter(name: str) -> Callable[[list[FileResult]], str]:
     }[name]
 
 
-FORMATS = ("text", "json", "jsonl", "sarif", "github")
