@@ -71,3 +71,13 @@ def test_findings_carry_evidence_and_respect_selection():
     assert f.evidence["pages_missing"] == 2 and f.url == "http://www.sc.gov.cn/" and "党政机关" in f.message
     assert codes(("home", dataclasses.replace(GOOD, conac=False)),
                  config=Config.from_dict({"severity": {"QC407": "error"}})) == ["QC407"]
+
+
+def test_every_province_abbreviation_in_regions_is_read_from_footers():
+    # 秦 (陕西) is in regions.yaml; the footer reader uses the same list.
+    from qualitycheck.extract.page import read_page
+
+    html = ("<html><body><h1>某县人民政府</h1><div class='footer'>网站标识码：6100000001　秦ICP备12345678号"
+            "　陕公网安备61010402000001号</div></body></html>")
+    marks = read_page(html.encode("utf-8"), source="f.html").marks
+    assert marks.icp == "秦ICP备12345678号" and marks.site_code == "6100000001"

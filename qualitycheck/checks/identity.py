@@ -12,13 +12,10 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Any, Iterable
 
-import yaml
-
 from ..document import Finding
-from ..paths import DICTIONARIES_DIR
+from ..extract.marks import regions
 from .base import Check
 from .registry import register
 
@@ -28,24 +25,6 @@ SOURCE_JIUCUO = "国办秘函〔2019〕19号及各省抽查通报：首页显著
 _SITE_CODE = re.compile(r"^(?:\d{10}|bm\d{8})$", re.I)
 _ICP = re.compile(r"^(?P<abbr>[\u4e00-\u9fa5])ICP备(?P<num>\d{6,10})号(?:-\d{1,3})?$")
 _PSB = re.compile(r"^(?P<abbr>[\u4e00-\u9fa5])公网安备\s*(?P<num>\d{14})号?$")
-
-
-@lru_cache(maxsize=1)
-def regions() -> dict[str, Any]:
-    """Province abbreviations and division-code prefixes (dictionaries/identity/regions.yaml)."""
-    path = DICTIONARIES_DIR / "identity" / "regions.yaml"
-    if not path.is_file():
-        return {"by_prefix": {}, "by_abbr": {}}
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    by_prefix: dict[str, dict] = {}
-    by_abbr: dict[str, dict] = {}
-    for row in data.get("provinces", []):
-        prefix = str(row["code"])[:2]
-        by_prefix[prefix] = row
-        for abbr in [row.get("abbr"), *row.get("abbr_alt", [])]:
-            if abbr:
-                by_abbr[abbr] = row
-    return {"by_prefix": by_prefix, "by_abbr": by_abbr}
 
 
 def _compact(value: str | None) -> str:

@@ -19,12 +19,36 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any
+
+import yaml
+
+from ..paths import DICTIONARIES_DIR
 
 if TYPE_CHECKING:  # pragma: no cover
     from .page import PageView
 
-PROVINCES = "京津沪渝冀豫云滇辽黑湘皖鲁新苏浙赣鄂桂甘陇晋蒙陕吉闽贵黔粤青藏川蜀宁琼港澳台"
+@lru_cache(maxsize=1)
+def regions() -> dict[str, Any]:
+    """Province abbreviations and division-code prefixes (dictionaries/identity/regions.yaml)."""
+    path = DICTIONARIES_DIR / "identity" / "regions.yaml"
+    if not path.is_file():
+        return {"by_prefix": {}, "by_abbr": {}}
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    by_prefix: dict[str, dict] = {}
+    by_abbr: dict[str, dict] = {}
+    for row in data.get("provinces", []):
+        prefix = str(row["code"])[:2]
+        by_prefix[prefix] = row
+        for abbr in [row.get("abbr"), *row.get("abbr_alt", [])]:
+            if abbr:
+                by_abbr[abbr] = row
+    return {"by_prefix": by_prefix, "by_abbr": by_abbr}
+
+
+# Every abbreviation an ICP or 公网安备 number may start with (regions.yaml is the one list).
+PROVINCES = "".join(sorted(regions()["by_abbr"]))
 
 _SITE_CODE = re.compile(r"(?:网站标识码|网站识别码|网站标志码|标识码)\s*[:：]?\s*((?:bm|BM)\s*\d{6,12}|\d{6,14})(?![\d])")
 _ICP = re.compile(
