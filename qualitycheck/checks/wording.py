@@ -40,21 +40,25 @@ class WordingCheck(Check):
     def _build(self) -> None:
         self.rules: list[WordingRule] = [r for f in self.rule_files for r in f.rules]
         self._by_id = {r.id: r for r in self.rules}
-        self._selection_key: tuple | None = None
+        # selection -> (literal matcher, regex rules); values are never changed once stored, so
+        # threads checking with different selections can share the cache.
+        self._by_selection: dict[tuple, tuple[PhraseMatcher[WordingRule], tuple[WordingRule, ...]]] = {}
 
-    def _matchers(self, config: "Config") -> tuple[PhraseMatcher[WordingRule], list[WordingRule]]:
+    def _matchers(self, config: "Config") -> tuple[PhraseMatcher[WordingRule], tuple[WordingRule, ...]]:
         """Literal matcher and regex rules for the rules this configuration selects (cached)."""
         key = (tuple(config["select"]), tuple(config["ignore"]), tuple(config["extend_select"]))
-        if self._selection_key != key:
+        cached = self._by_selection.get(key)
+        if cached is None:
             active = [r for r in self.rules if config.is_selected(self.code, r.id, r.enabled)]
             phrases: dict[str, WordingRule] = {}
             for rule in active:
                 for form in rule.wrong:
                     phrases.setdefault(form, rule)
-            self._literal = PhraseMatcher(phrases)
-            self._regex_rules = [r for r in active if r.pattern is not None]
-            self._selection_key = key
-        return self._literal, self._regex_rules
+            cached = (PhraseMatcher(phrases), tuple(r for r in active if r.pattern is not None))
+            if len(self._by_selection) > 64:  # bound the cache for long-running services
+                self._by_selection.clear()
+            self._by_selection[key] = cached
+        return cached
 
     def is_active(self, config: "Config") -> bool:
         # A bare entry id (select = ["GF-015"]) runs this check for that entry alone.
