@@ -25,7 +25,7 @@ from datetime import date
 from typing import Any
 
 from .document import Document, Segment
-from .extract.page import Page, read_page
+from .extract.page import Page, meta_published, read_page
 from .sources import site_of
 
 SCHEMA = "qualitycheck/page@1"
@@ -54,8 +54,10 @@ def page_document(page: Page) -> Document:
         offset = len(title) + 2
     parts.append(body)
     segments.append(Segment("body", offset, offset + len(body)))
+    # Date-aware rules use the shown date, else the <meta> date (as `check page.html` does).
+    published = page.published or meta_published(page.meta)
     return Document(
-        text="".join(parts), source=page.source, kind="html", title=page.title, published=page.published,
+        text="".join(parts), source=page.source, kind="html", title=page.title, published=published,
         source_line=page.source_line, url=page.url, segments=segments, meta={"page": page},
     )
 

@@ -20,7 +20,7 @@ import lxml.html
 from lxml import etree
 
 from ..document import Document, Segment, Span
-from .dates import find_publish_date, iter_dates
+from .dates import find_publish_date
 
 # Plane-15 private-use characters: never in real pages (icon fonts use the BMP area).
 _MARK_BASE = 0xF0000
@@ -185,7 +185,8 @@ def html_to_document(text: str, source: str = "<html>", url: str | None = None) 
     source_line = None
     body = ""
     meta: dict = {}
-    if not _is_fragment(text):
+    fragment = _is_fragment(text)
+    if not fragment:
         from .page import PageView, _extract_main, _Lines, _title_refs
 
         view = PageView(tree, url, text)
@@ -204,20 +205,19 @@ def html_to_document(text: str, source: str = "<html>", url: str | None = None) 
     if not _MARK_RE.sub("", body).strip():
         body = page_text
     body, suppressed = strip_markers(body, page)
-    if published is None:
+    if published is None and fragment:
+        # A CMS fragment has no page around it: a labelled date anywhere in it is its date.
         hit = find_publish_date(_MARK_RE.sub("", page_text))
-        if hit is not None:
-            published = hit.date
-        else:
-            for name in ("PubDate", "publishdate", "pubdate", "article:published_time"):
-                metas = tree.xpath(f"//meta[@name='{name}' or @property='{name}']/@content")
-                if metas:
-                    hits = iter_dates(metas[0])
-                    if hits:
-                        published = hits[0].date
-                        meta["published_from"] = "meta"
-                        break
-    if source_line is None and _is_fragment(text):
+        published = hit.date if hit is not None else None
+    if published is None:
+        # Same fallback as lint-site's pages (qualitycheck.inspect.page_document).
+        from .page import meta_published
+
+        published = meta_published({m.get("name") or m.get("property") or "": m.get("content") or ""
+                                    for m in tree.iter("meta")})
+        if published is not None:
+            meta["published_from"] = "meta"
+    if source_line is None and fragment:
         src = _SOURCE_LINE.search(_MARK_RE.sub("", page_text))
         source_line = src.group(1).strip() if src else None
 

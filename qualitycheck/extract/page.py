@@ -176,6 +176,21 @@ def parse_tree(text: str, name: str = "input", *, keep_comments: bool = False) -
     return tree
 
 
+_META_DATE_NAMES = ("PubDate", "publishdate", "pubdate", "article:published_time")
+
+
+def meta_published(meta: dict[str, str]) -> date | None:
+    """The publish date a page's <meta> tags give (PubDate ...), for pages that show none.
+
+    Only a fallback for date-aware rules: the labels and `Page.published` follow the page,
+    which sometimes shows a different date than its meta tags."""
+    for name in _META_DATE_NAMES:
+        hits = iter_dates(meta.get(name) or "")
+        if hits:
+            return hits[0].date
+    return None
+
+
 def decode_page(data: bytes | str, name: str) -> tuple[str, str]:
     """Text and encoding of a page (:func:`qualitycheck.extract.encoding.decode`: the bytes decide
     before a declared charset, which often lies)."""
