@@ -105,7 +105,7 @@ def check(paths, fmt, fail_on, select, ignore, extend_select, published, url, no
                        extend_select=_codes(extend_select), fail_on=fail_on)
     max_bytes = int(cfg["limits"]["max_file_mb"] * 1024 * 1024)
     results: list[FileResult] = []
-    for path in paths:
+    for path in _expand(paths):
         try:
             if path == "-":
                 data = sys.stdin.buffer.read(max_bytes + 1)
@@ -134,6 +134,25 @@ def check(paths, fmt, fail_on, select, ignore, extend_select, published, url, no
     if any(SEVERITY_RANK[f.severity] >= threshold for r in results for f in r.findings):
         sys.exit(EXIT_FINDINGS)
     sys.exit(EXIT_CLEAN)
+
+
+CHECKABLE_SUFFIXES = {".txt", ".text", ".md", ".html", ".htm", ".shtml", ".xhtml", ".docx"}
+
+
+def _expand(paths: tuple[str, ...]) -> list[str]:
+    """Files as given; folders become the checkable files below them (sorted), like a linter."""
+    out: list[str] = []
+    for path in paths:
+        p = Path(path)
+        if path != "-" and p.is_dir():
+            found = sorted(str(f) for f in p.rglob("*") if f.is_file() and f.suffix.lower() in CHECKABLE_SUFFIXES
+                           and not any(part.startswith(".") for part in f.relative_to(p).parts))
+            if not found:
+                click.echo(f"qualitycheck: warning: {path}: no text, HTML or .docx files in this folder", err=True)
+            out.extend(found)
+        else:
+            out.append(path)
+    return out
 
 
 @main.command()
@@ -247,6 +266,8 @@ def lint_site_command(target, as_of, out_dir, jobs, no_lm, select, ignore, progr
     if progress is None:
         progress = sys.stderr.isatty()
     summary = lint_site(target, out_dir, config=cfg, as_of=as_of, jobs=jobs, progress=progress)
+    if not summary["pages"]:
+        _fail(f"{target}: no pages found (lint-site reads .html/.htm/.shtml and similar files, or WARC files)")
     totals = summary["totals"]
     for site in summary["sites"]:
         failed = "；".join(i["item"] for i in site["veto_items"] if i["failed"] and i.get("veto", True))

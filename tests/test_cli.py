@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -202,3 +203,20 @@ def test_unwritable_output_bad_accept_file_and_bad_bench_rows_are_clear_errors(r
     rows.write_text('{"source": "甲", "target": "甲"}\nnot json\n', encoding="utf-8")
     result = run("--raw", "bench", "csc", str(rows))
     assert result.exit_code == 2 and "rows.jsonl:2" in result.output and "Traceback" not in result.output
+
+
+def test_folders_are_checked_file_by_file(run, tmp_path):
+    (tmp_path / "docs" / "sub").mkdir(parents=True)
+    write(tmp_path / "docs", "a.txt", CLEAN)
+    write(tmp_path / "docs" / "sub", "b.html", "<p>我们的的工作。</p>")
+    write(tmp_path / "docs", "notes.csv", "a,b\n")  # not checkable: skipped
+    result = run(str(tmp_path / "docs"), "--format", "json")
+    assert result.exit_code == 1
+    files = [f["source"] for f in json.loads(result.stdout)["files"]]
+    assert [Path(f).name for f in files] == ["a.txt", "b.html"]
+
+
+def test_lint_site_on_a_folder_without_pages_is_an_error(run, tmp_path):
+    (tmp_path / "empty").mkdir()
+    result = run("--raw", "lint-site", str(tmp_path / "empty"), "--out", str(tmp_path / "out"))
+    assert result.exit_code == 2 and "no pages found" in result.output
