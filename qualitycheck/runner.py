@@ -162,7 +162,7 @@ class SiteCollector:
     lint-site run of its WARC produce the same findings.
     """
 
-    def __init__(self, config: Config, as_of: date, sink):
+    def __init__(self, config: Config, as_of: date, sink, on_finding=None):
         from .checks.identity import IdentityAccumulator
 
         try:
@@ -174,6 +174,7 @@ class SiteCollector:
         self.config = config
         self.as_of = as_of
         self.sink = sink
+        self.on_finding = on_finding  # called with each finding written (crawl statistics)
         self.sites: dict[str, SiteState] = {}
         self.pages = 0
 
@@ -214,6 +215,8 @@ class SiteCollector:
             state.findings_by_code[f.code] = state.findings_by_code.get(f.code, 0) + 1
             row = {"site": site, **f.to_dict()}
             self.sink.write(json.dumps(row, ensure_ascii=False, default=str) + "\n")
+            if self.on_finding is not None:
+                self.on_finding(f)
 
     def finish(self) -> dict[str, list[dict]]:
         """Run the site checks, write their findings, and return each site's verdict items."""

@@ -66,7 +66,7 @@ class _Shared:
             self.report_dir.mkdir(parents=True, exist_ok=True)
             jsonl = jsonl or str(self.report_dir / "findings.jsonl")
         self.sink = open(jsonl, "w", encoding="utf-8") if jsonl else tempfile.TemporaryFile("w+", encoding="utf-8")
-        self.collector = SiteCollector(cfg, self.as_of, _CountingSink(self.sink, self.stats))
+        self.collector = SiteCollector(cfg, self.as_of, self.sink, on_finding=self._count)
         self.lock = DeferredLock()  # one page at a time in the worker thread
         self.started = time.perf_counter()
         self.warm = False
@@ -79,6 +79,10 @@ class _Shared:
             Path(warc_path).parent.mkdir(parents=True, exist_ok=True)
             self._warc_file = open(warc_path, "wb")
             self.warc = WARCWriter(self._warc_file, gzip=str(warc_path).endswith(".gz"))
+
+    def _count(self, finding) -> None:
+        self.stats.inc_value(f"qualitycheck/findings/{finding.code}")
+        self.stats.inc_value("qualitycheck/findings")
 
     @classmethod
     def of(cls, crawler) -> "_Shared":
@@ -147,22 +151,6 @@ class _Shared:
         if self.warc is not None:
             self._warc_file.close()
         return summary
-
-
-class _CountingSink:
-    """A file-like sink that also counts findings per rule code in Scrapy's stats."""
-
-    def __init__(self, fh, stats):
-        self.fh, self.stats = fh, stats
-
-    def write(self, line: str) -> None:
-        self.fh.write(line)
-        try:
-            code = json.loads(line)["code"]
-        except (ValueError, KeyError):
-            return
-        self.stats.inc_value(f"qualitycheck/findings/{code}")
-        self.stats.inc_value("qualitycheck/findings")
 
 
 def _reason(status: int) -> str:

@@ -13,7 +13,7 @@ from ..checks.registry import all_checks
 
 HTML_FINDINGS_PER_SITE = 1000
 COLUMNS = [
-    ("site", "站点"), ("verdict_item", "单项否决项"), ("code", "规则"), ("name", "名称"), ("severity", "严重程度"),
+    ("site", "站点"), ("code", "规则"), ("name", "名称"), ("severity", "严重程度"),
     ("message", "问题"), ("url", "网址"), ("source", "来源文件"), ("scope", "位置"), ("line", "行"),
     ("column", "列"), ("match", "原文"), ("suggestions", "建议"), ("rule_source", "依据"), ("evidence", "证据"),
 ]
@@ -37,25 +37,33 @@ def _cell(row: dict, key: str) -> str:
         return "、".join(s if s else "（删除）" for s in value or [])
     if key == "evidence":
         return json.dumps(value, ensure_ascii=False) if value else ""
-    if key == "verdict_item":
-        return ""
     return "" if value is None else str(value)
 
 
-def write_csv(out: Path) -> Path:
-    path = out / "findings.csv"
-    with path.open("w", encoding="utf-8-sig", newline="") as fh:  # BOM: Excel opens it as UTF-8
-        writer = csv.writer(fh)
-        writer.writerow([title for _, title in COLUMNS])
-        for row in iter_findings(out):
-            writer.writerow([_cell(row, key) for key, _ in COLUMNS])
-    return path
+class _Tally:
+    """What the HTML report needs from the findings, gathered in the same pass as the tables."""
+
+    def __init__(self) -> None:
+        self.names = {c.code: c.name for c in all_checks()}
+        self.per_site: dict[str, list[dict]] = defaultdict(list)
+        self.overflow: Counter = Counter()
+        self.by_family: Counter = Counter()
+        self.by_code: Counter = Counter()
+
+    def add(self, row: dict) -> None:
+        self.by_family[_FAMILY.get(row["code"][:3], row["code"][:3])] += 1
+        self.by_code[f"{row['code']} {self.names.get(row['code'], row.get('name', ''))}"] += 1
+        if len(self.per_site[row["site"]]) < HTML_FINDINGS_PER_SITE:
+            self.per_site[row["site"]].append(row)
+        else:
+            self.overflow[row["site"]] += 1
 
 
-def write_xlsx(out: Path, summary: dict) -> Path:
+def write_tables(out: Path, summary: dict) -> _Tally:
+    """findings.csv and findings.xlsx in one pass over findings.jsonl; returns the HTML tally."""
     from openpyxl import Workbook
 
-    path = out / "findings.xlsx"
+    tally = _Tally()
     wb = Workbook(write_only=True)
     ws = wb.create_sheet("站点结论")
     ws.append(["站点", "结论", "页面数", "问题数", "未通过的单项否决项"])
@@ -63,11 +71,18 @@ def write_xlsx(out: Path, summary: dict) -> Path:
         failed = "；".join(f"{i['item']}（{i['count']}）" for i in site["veto_items"] if i["failed"] and i.get("veto", True))
         ws.append([site["site"], site["verdict"], site["pages"], site["findings"], failed])
     ws = wb.create_sheet("问题清单")
-    ws.append([title for _, title in COLUMNS])
-    for row in iter_findings(out):
-        ws.append([_cell(row, key)[:32000] for key, _ in COLUMNS])  # Excel's cell limit
-    wb.save(path)
-    return path
+    header = [title for _, title in COLUMNS]
+    ws.append(header)
+    with (out / "findings.csv").open("w", encoding="utf-8-sig", newline="") as fh:  # BOM: Excel reads UTF-8
+        writer = csv.writer(fh)
+        writer.writerow(header)
+        for row in iter_findings(out):
+            cells = [_cell(row, key) for key, _ in COLUMNS]
+            writer.writerow(cells)
+            ws.append([c[:32000] for c in cells])  # Excel's cell limit
+            tally.add(row)
+    wb.save(out / "findings.xlsx")
+    return tally
 
 
 def _bar_chart(counts: list[tuple[str, int]], color: str = "#c0392b") -> str:
@@ -158,19 +173,12 @@ def _evidence_html(evidence: list) -> str:
     return f"<ul>{''.join(parts)}{more}</ul>" if parts else ""
 
 
-def write_html(out: Path, summary: dict) -> Path:
-    names = {c.code: c.name for c in all_checks()}
-    per_site: dict[str, list[dict]] = defaultdict(list)
-    overflow: Counter = Counter()
-    by_family: Counter = Counter()
-    by_code: Counter = Counter()
-    for row in iter_findings(out):
-        by_family[_FAMILY.get(row["code"][:3], row["code"][:3])] += 1
-        by_code[f"{row['code']} {names.get(row['code'], row.get('name', ''))}"] += 1
-        if len(per_site[row["site"]]) < HTML_FINDINGS_PER_SITE:
-            per_site[row["site"]].append(row)
-        else:
-            overflow[row["site"]] += 1
+def write_html(out: Path, summary: dict, tally: _Tally | None = None) -> Path:
+    if tally is None:
+        tally = _Tally()
+        for row in iter_findings(out):
+            tally.add(row)
+    per_site, overflow, by_family, by_code = tally.per_site, tally.overflow, tally.by_family, tally.by_code
     totals = summary["totals"]
     veto_fail: Counter = Counter()
     for site in summary["sites"]:
@@ -258,4 +266,5 @@ def write_html(out: Path, summary: dict) -> Path:
 
 
 def write_reports(out: Path, summary: dict) -> dict[str, Path]:
-    return {"html": write_html(out, summary), "csv": write_csv(out), "xlsx": write_xlsx(out, summary)}
+    tally = write_tables(out, summary)
+    return {"html": write_html(out, summary, tally), "csv": out / "findings.csv", "xlsx": out / "findings.xlsx"}
