@@ -10,6 +10,7 @@ from typing import Any, Iterable
 
 SEVERITIES = ("info", "warning", "error")
 SEVERITY_RANK = {name: rank for rank, name in enumerate(SEVERITIES)}
+SEVERITY_LABELS = {"error": "错误", "warning": "警告", "info": "提示"}  # as reports show them
 
 
 def line_starts(text: str) -> list[int]:

@@ -31,12 +31,6 @@ from .sources import site_of
 SCHEMA = "qualitycheck/page@1"
 
 
-def _as_date(value: date | str | None) -> date | None:
-    if value is None or isinstance(value, date):
-        return value
-    return date.fromisoformat(value)
-
-
 def _iso(d: date | None) -> str | None:
     return d.isoformat() if d else None
 
@@ -121,6 +115,8 @@ def inspect_html(
 
     Raises :class:`qualitycheck.errors.InputError` for empty, binary or undecodable input.
     """
+    from .api import _as_date
+
     day = _as_date(as_of)
     if config is None and with_findings:
         from .config import Config

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Iterator
 
 from ..checks.registry import all_checks
+from ..document import SEVERITY_LABELS
 
 HTML_FINDINGS_PER_SITE = 1000
 COLUMNS = [
@@ -17,7 +18,6 @@ COLUMNS = [
     ("message", "问题"), ("url", "网址"), ("source", "来源文件"), ("scope", "位置"), ("line", "行"),
     ("column", "列"), ("match", "原文"), ("suggestions", "建议"), ("rule_source", "依据"), ("evidence", "证据"),
 ]
-_SEVERITY_CN = {"error": "错误", "warning": "警告", "info": "提示"}
 _FAMILY = {
     "QC1": "错别字", "QC2": "规范表述", "QC3": "栏目与互动", "QC4": "网站标识", "QC5": "暗链与安全",
     "QC6": "链接可用性", "QC9": "检查失败",
@@ -248,7 +248,7 @@ def write_html(out: Path, summary: dict, tally: _Tally | None = None) -> Path:
                     f" 行{r['line']}" if r.get("line") else "") + "</span>"
                 parts.append(
                     f"<tr><td><code>{h(r['code'])}</code></td><td class='sev-{h(r['severity'])}'>"
-                    f"{_SEVERITY_CN.get(r['severity'], r['severity'])}</td><td>{h(r['message'])}</td><td class='snip'>{loc}</td>"
+                    f"{SEVERITY_LABELS.get(r['severity'], r['severity'])}</td><td>{h(r['message'])}</td><td class='snip'>{loc}</td>"
                     f"<td class='snip'>{h(r.get('match') or '')}</td><td>{h(_cell(r, 'suggestions'))}</td>"
                     f"<td>{h(r.get('rule_source') or '')}</td></tr>"
                 )

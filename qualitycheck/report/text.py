@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import unicodedata
 
+from ..document import SEVERITY_LABELS
 from . import FileResult
 
-_SEVERITY_LABEL = {"error": "错误", "warning": "警告", "info": "提示"}
 
 
 def _width(text: str) -> int:
@@ -38,7 +38,7 @@ def render(results: list[FileResult]) -> str:
             counts[f.severity] = counts.get(f.severity, 0) + 1
             where = f"{res.source}:{f.line}:{f.column}" if f.line else res.source
             scope = f" [{f.scope}]" if f.scope not in ("body",) else ""
-            out.append(f"{where}: {f.code} {_SEVERITY_LABEL.get(f.severity, f.severity)} {f.message}{scope}")
+            out.append(f"{where}: {f.code} {SEVERITY_LABELS.get(f.severity, f.severity)} {f.message}{scope}")
             if res.document is not None and f.line and f.span is not None:
                 line = res.document.line_text(f.line)
                 shown, marker = _excerpt(line, f.column or 1, len(f.span))
@@ -50,7 +50,7 @@ def render(results: list[FileResult]) -> str:
             if f.rule_source:
                 out.append(f"    依据：{f.rule_source}")
     if total:
-        parts = "，".join(f"{_SEVERITY_LABEL[s]} {counts[s]}" for s in ("error", "warning", "info") if s in counts)
+        parts = "，".join(f"{SEVERITY_LABELS[s]} {counts[s]}" for s in ("error", "warning", "info") if s in counts)
         out.append(f"共发现 {total} 个问题（{parts}）。")
     else:
         checked = sum(1 for r in results if not r.error)

@@ -27,13 +27,14 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import ModelError
+from ..paths import DICTIONARIES_DIR, MODELS_DIR
 
 from .candidates import (T_ANY, T_FUZZY, T_PYC_PINYIN, T_PYC_SHAPE, T_SAME_SYL, T_SAME_TONE,
                          T_SHAPE, Tables, covering, protected_mask)
 from .lm import BOS, EOS, PAD, UNK, NgramLM
 from .trees import TreeEnsemble
 
-DEFAULT_MODEL_DIR = Path(__file__).resolve().parents[2] / "models" / "typo"
+DEFAULT_MODEL_DIR = MODELS_DIR / "typo"
 
 
 @dataclass(frozen=True)
@@ -503,7 +504,7 @@ def official_terms() -> frozenset[str]:
     """The official-register vocabulary (dictionaries/typo/official_terms.txt), loaded once."""
     global _OFFICIAL
     if _OFFICIAL is None:
-        path = Path(__file__).resolve().parents[2] / "dictionaries" / "typo" / "official_terms.txt"
+        path = DICTIONARIES_DIR / "typo" / "official_terms.txt"
         lines = path.read_text(encoding="utf-8").splitlines() if path.exists() else []
         _OFFICIAL = frozenset(w for w in (ln.strip() for ln in lines)
                               if w and not w.startswith("#") and 2 <= len(w) <= _TERM_LENGTHS[-1])
