@@ -231,6 +231,7 @@ class SiteCollector:
             found.extend(state.identity.findings())
             items.extend(state.identity.verdict_items())
             items.append(_serious_item(state))
+            items.append(_leader_name_item(state))
             self._write(name, finalize(found), state)
             verdicts[name] = items
         return verdicts
@@ -338,6 +339,20 @@ def _serious_item(state: SiteState) -> dict:
         "rule_source": "国办秘函〔2019〕19号 单项否决·安全、泄密事故等严重问题 第3、4项",
         "evidence": [],
         "codes": list(_SERIOUS_CODES),
+    }
+
+
+def _leader_name_item(state: SiteState) -> dict:
+    """严重错误: a leader's name written wrong is the 2015 criteria's example of a single-veto typo."""
+    count = state.findings_by_code.get("QC104", 0)
+    return {
+        "item": "严重错误（领导人姓名错误）",
+        "failed": count > 0,
+        "count": count,
+        "threshold": 1,
+        "rule_source": "国办发〔2015〕15号 单项否决·严重错误（严重错别字，如党和国家领导人姓名错误）；国办秘函〔2019〕19号 严重表述错误",
+        "evidence": [],
+        "codes": ["QC104"],
     }
 
 

@@ -66,3 +66,33 @@ def test_findings_name_their_scope_on_html():
             "<div class='content'><p>" + "各单位认真开展自查。" * 6 + "截止2024年底完成。</p></div></body></html>")
     found = check_html(html, select=["QC205"])
     assert [f.scope for f in found] == ["title", "body"]
+
+
+LEADERS = yaml.safe_load((ROOT / "dictionaries" / "typos" / "leader_names.yaml").read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("text", LEADERS["examples"]["flag"])
+def test_leader_name_examples_flag(text):
+    found = check_text(text, select=["QC104"])
+    assert found and all(f.severity == "error" for f in found)
+    names = {leader["name"] for leader in LEADERS["leaders"]}
+    assert all(f.suggestions[0] in names and f.match not in names for f in found)
+
+
+@pytest.mark.parametrize("text", LEADERS["examples"]["pass"])
+def test_leader_name_examples_pass(text):
+    assert check_text(text, select=["QC104"]) == []
+
+
+def test_a_misspelled_leader_name_fails_the_site(tmp_path):
+    from qualitycheck.runner import lint_site
+
+    site = tmp_path / "www.x.gov.cn"
+    site.mkdir()
+    (site / "a.html").write_text(
+        "<html><head><title>会议召开_某县</title></head><body><h1>县委理论学习中心组召开学习会</h1>"
+        "<div>发布时间：2025-06-20</div><div class='content'><p>" + "会议强调，要认真抓好各项工作落实。" * 5
+        + "会议深入学习了习进平总书记重要讲话精神。</p></div></body></html>", encoding="utf-8")
+    summary = lint_site(tmp_path, tmp_path / "out", warm=False)
+    [item] = [i for i in summary["sites"][0]["veto_items"] if i["item"].startswith("严重错误")]
+    assert item["failed"] and item["count"] == 1 and summary["sites"][0]["verdict"] == "不合格"

@@ -134,6 +134,89 @@ def _covers(window: str, phrase: str, start: int, end: int) -> bool:
     return False
 
 
+def _confusable_chars() -> dict[str, set[str]]:
+    """char -> same-sound and similar-shape characters (pycorrector data in dictionaries/typo/)."""
+    out: dict[str, set[str]] = {}
+    folder = DICTIONARIES_DIR / "typo"
+    for name in ("same_pinyin.txt", "same_stroke.txt"):
+        path = folder / name
+        if not path.is_file():
+            continue
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if not line or line.startswith("#"):
+                continue
+            cols = line.split("\t")
+            group = "".join(cols)
+            if name == "same_pinyin.txt":  # char <TAB> same tone <TAB> other tones
+                out.setdefault(cols[0], set()).update(group[1:])
+            else:  # a group of similar-looking characters
+                for ch in group:
+                    out.setdefault(ch, set()).update(group)
+    for ch, similar in out.items():
+        similar.discard(ch)
+    return out
+
+
+@register
+class LeaderNameCheck(Check):
+    """A Party or state leader's name written wrong next to the leader's title or fixed phrase
+    (习进平总书记, 国务院总理李墙): 国办发〔2015〕15号 names it the example of a 严重错别字, a
+    single-veto error. Variants are the name with one same-sound or similar-shape character
+    swapped; data: dictionaries/typos/leader_names.yaml (names with their sources).
+    """
+
+    code = "QC104"
+    name = "typo.leader-name"
+    severity = "error"
+    rule_source = "国办发〔2015〕15号 单项否决·严重错误（党和国家领导人姓名错误）；名单见 dictionaries/typos/leader_names.yaml"
+
+    @cached_property
+    def data(self) -> dict:
+        path = TYPO_DIR / "leader_names.yaml"
+        try:
+            return yaml.safe_load(path.read_text(encoding="utf-8"))
+        except (OSError, yaml.YAMLError) as exc:
+            raise DictionaryError(f"{path}: {exc}") from None
+
+    @cached_property
+    def matcher(self) -> PhraseMatcher:
+        similar = _confusable_chars()
+        variants: dict[str, tuple[str, tuple[str, ...]]] = {}
+        real = {leader["name"] for leader in self.data["leaders"]}
+        for leader in self.data["leaders"]:
+            name = leader["name"]
+            context = tuple(leader.get("context") or ())
+            for i, ch in enumerate(name):
+                if len(name) == 2 and i == 0:
+                    continue  # 利希总理 is 英格利希: a swapped surname of a two-character name is a transliteration
+                for alt in similar.get(ch, ()):
+                    variant = name[:i] + alt + name[i + 1 :]
+                    if variant not in real:
+                        variants.setdefault(variant, (name, context))
+        return PhraseMatcher(variants)
+
+    @cached_property
+    def _titles(self) -> tuple[re.Pattern, re.Pattern]:
+        titles = "|".join(sorted(map(re.escape, self.data["titles"]), key=len, reverse=True))
+        return re.compile(f"^(?:{titles})"), re.compile(f"(?:{titles})$")
+
+    def run(self, ctx: Context) -> Iterable[Finding]:
+        after_title, before_title = self._titles
+        text = ctx.doc.text
+        for offset, segment in ctx.scope_ranges(self.scopes):
+            for start, end, wrong, (right, context) in self.matcher.finditer(segment):
+                start, end = offset + start, offset + end
+                after = text[end : end + 16]
+                before = re.sub(r"[\s、，]", "", text[max(0, start - 6) : start])
+                if not (after_title.match(after) or before_title.search(before)
+                        or any(after.startswith(c) for c in context)):
+                    continue  # no title next to it: perhaps another person of a similar name
+                yield self.finding(
+                    start, end, ctx, f"领导人姓名疑似写错：“{wrong}”应为“{right}”（严重错误，单项否决风险）。", [right],
+                    rule_id=f"leader:{right}",
+                )
+
+
 @register
 class LanguageModelTypoCheck(Check):
     """A character that the official-register language model finds far less likely than a
