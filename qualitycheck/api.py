@@ -55,7 +55,10 @@ def check_document(doc: Document, config: Config | None = None) -> list[Finding]
                 ):
                     continue
             finding.severity = cfg.severity_for(finding.code, finding.severity)
-            findings.append(finding.locate(doc))
+            finding.locate(doc)
+            if cfg.baseline and finding.fingerprint in cfg.baseline:
+                continue
+            findings.append(finding)
     return finalize(findings)
 
 

@@ -235,6 +235,31 @@ def rule(code, config_path):
     _fail(f"unknown rule {code!r}; `qualitycheck rules` lists them")
 
 
+@main.command()
+@click.argument("findings", type=click.Path(exists=True, dir_okay=False))
+@click.option("--output", "-o", required=True, type=click.Path(dir_okay=False), help="Baseline file to write.")
+def baseline(findings, output):
+    """Write the fingerprints of FINDINGS (lint-site's findings.jsonl, or check's json/jsonl) as a
+    baseline: set `baseline = "FILE"` in the configuration and those findings are not reported again."""
+    rows: list[dict] = []
+    try:
+        text = Path(findings).read_text(encoding="utf-8")
+        if text.lstrip().startswith("{") and '"files"' in text[:2000]:
+            rows = [f for entry in json.loads(text)["files"] for f in entry["findings"]]
+        else:
+            rows = [json.loads(line) for line in text.splitlines() if line.strip()]
+    except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError) as exc:
+        _fail(f"{findings}: not qualitycheck findings (JSON or JSON Lines): {exc}")
+    lines = sorted({f"{r['fingerprint']}  {r['code']} {r.get('url') or r.get('source') or ''} {r.get('match', '')[:40]}"
+                    for r in rows if r.get("fingerprint")})
+    try:
+        Path(output).write_text("# qualitycheck baseline: fingerprint, then code, place and match for people\n"
+                                + "".join(line + "\n" for line in lines), encoding="utf-8")
+    except OSError as exc:
+        _fail(f"{output}: cannot write: {exc.strerror}")
+    click.echo(f"{len(lines)} findings written to {output}")
+
+
 @main.command("show-config")
 @_config_option
 def show_config(config_path):

@@ -133,6 +133,14 @@ class Config:
                     raise ConfigError(f"{where}: accept_file {accept_path}: cannot read it as UTF-8 text ({exc})") from None
                 accepted.update(line.strip() for line in lines if line.strip() and not line.startswith("#"))
         self.accepted = frozenset(accepted)
+        self.baseline: frozenset[str] = frozenset()
+        if d["baseline"]:
+            path = (base / d["baseline"]).resolve()
+            try:
+                lines = path.read_text(encoding="utf-8").splitlines()
+            except (OSError, UnicodeDecodeError) as exc:
+                raise ConfigError(f"{where}: baseline {path}: cannot read it ({exc})") from None
+            self.baseline = frozenset(ln.split()[0] for ln in lines if ln.strip() and not ln.startswith("#"))
 
     @property
     def accepted_pattern(self) -> "re.Pattern | None":

@@ -209,7 +209,7 @@ class SiteCollector:
     def _write(self, site: str, findings: list[Finding], state: SiteState) -> None:
         # Selection and severity overrides apply here once, whatever produced the finding.
         for f in findings:
-            if not self.config.is_selected(f.code, f.rule_id):
+            if not self.config.is_selected(f.code, f.rule_id) or f.fingerprint in self.config.baseline:
                 continue
             f.severity = self.config.severity_for(f.code, f.severity)
             state.findings_by_code[f.code] = state.findings_by_code.get(f.code, 0) + 1

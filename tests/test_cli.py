@@ -220,3 +220,16 @@ def test_lint_site_on_a_folder_without_pages_is_an_error(run, tmp_path):
     (tmp_path / "empty").mkdir()
     result = run("--raw", "lint-site", str(tmp_path / "empty"), "--out", str(tmp_path / "out"))
     assert result.exit_code == 2 and "no pages found" in result.output
+
+
+def test_baseline_hides_known_findings_and_shows_new_ones(run, tmp_path):
+    path = write(tmp_path, "a.txt", DIRTY)
+    first = run(path, "--format", "jsonl")
+    (tmp_path / "findings.jsonl").write_text(first.stdout, encoding="utf-8")
+    made = run("--raw", "baseline", str(tmp_path / "findings.jsonl"), "-o", str(tmp_path / "baseline.txt"))
+    assert made.exit_code == 0 and "2 findings" in made.output
+    (tmp_path / "qualitycheck.toml").write_text('baseline = "baseline.txt"\n', encoding="utf-8")
+    assert run(path).exit_code == 0  # the known ones are gone
+    write(tmp_path, "a.txt", DIRTY + "截止2024年底完成。\n")
+    again = run(path, "--format", "jsonl")
+    assert again.exit_code == 1 and [json.loads(x)["code"] for x in again.stdout.splitlines()] == ["QC205"]
