@@ -80,6 +80,7 @@ class Config:
     data: dict[str, Any]
     path: Path | None = None
     accepted: frozenset[str] = field(default_factory=frozenset)
+    baseline: frozenset[str] = field(default_factory=frozenset)  # fingerprints not to report again
     _accepted_pattern: "re.Pattern | None" = field(default=None, repr=False, compare=False)
 
     @classmethod
@@ -133,7 +134,7 @@ class Config:
                     raise ConfigError(f"{where}: accept_file {accept_path}: cannot read it as UTF-8 text ({exc})") from None
                 accepted.update(line.strip() for line in lines if line.strip() and not line.startswith("#"))
         self.accepted = frozenset(accepted)
-        self.baseline: frozenset[str] = frozenset()
+        self.baseline = frozenset()
         if d["baseline"]:
             path = (base / d["baseline"]).resolve()
             try:
