@@ -21,19 +21,13 @@ from lxml import etree
 
 from ..document import Document, Segment, Span
 from .dates import find_publish_date
+from .render import render
 
 # Plane-15 private-use characters: never in real pages (icon fonts use the BMP area).
 _MARK_BASE = 0xF0000
 _MARK_RE = re.compile("[\U000F0000-\U000FFFFD]")
 _SUPPRESS_COMMENT = re.compile(r"^\s*qc:\s*(disable|enable)(?:\s*=\s*([A-Za-z0-9_,\s-]+))?\s*$")
 
-SKIP_TAGS = {"script", "style", "noscript", "template", "title", "head", "select", "option", "iframe", "object"}
-BLOCK_TAGS = {
-    "p", "div", "br", "li", "ul", "ol", "table", "tr", "td", "th", "h1", "h2", "h3", "h4", "h5",
-    "h6", "section", "article", "header", "footer", "blockquote", "pre", "dd", "dt", "dl", "form",
-    "nav", "aside", "main", "figure", "figcaption", "hr", "center", "tbody", "thead",
-}
-_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 _SOURCE_LINE = re.compile(
     r"(?:信息来源|文章来源|稿件来源|来源)\s*[:：]\s*([^\s|｜:：]{1,40})"
 )
@@ -146,34 +140,9 @@ def strip_markers(text: str, page: ParsedPage) -> tuple[str, list[tuple[Span, fr
     return "".join(out), ranges
 
 
-def _is_hidden(el: etree._Element) -> bool:
-    return el.get("hidden") is not None or bool(_HIDDEN_STYLE.search(el.get("style") or ""))
-
-
 def visible_text(root: etree._Element) -> str:
-    """Rendered text of an element: no scripts, no hidden elements, blocks on their own lines."""
-    parts: list[str] = []
-
-    def walk(el: etree._Element) -> None:
-        tag = el.tag if isinstance(el.tag, str) else ""
-        if tag in SKIP_TAGS or (tag and _is_hidden(el)):
-            return
-        block = tag in BLOCK_TAGS
-        if block:
-            parts.append("\n")
-        if tag and el.text:
-            parts.append(el.text)
-        for child in el:
-            walk(child)
-            if child.tail:
-                parts.append(child.tail)
-        if block:
-            parts.append("\n")
-
-    walk(root)
-    text = "".join(parts).replace("\xa0", " ").replace("\u3000", " ")
-    lines = (re.sub(r"[ \t\r\f\v]+", " ", line).strip() for line in text.split("\n"))
-    return "\n".join(line for line in lines if line)
+    """Rendered text of an element, as the page reader renders pages (qualitycheck.extract.render)."""
+    return render(root).text.strip()
 
 
 def html_to_document(text: str, source: str = "<html>", url: str | None = None) -> Document:
