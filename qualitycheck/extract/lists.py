@@ -423,26 +423,25 @@ def _blocks_in(view: "PageView", r: Rendered, hidden: bool, as_of: date | None, 
                     candidates.append((parent, tag, kids, items))
     for parent, tag, kids, items in candidates:
         ps, pe = r.spans[parent]
-        if True:
-            # trim undated items at both ends (heading rows, "more" rows)
-            while items and items[0].hit is None:
-                items.pop(0)
-            while items and items[-1].hit is None:
-                items.pop()
-            dated = [it for it in items if it.hit is not None]
-            if not dated:
-                continue
-            n_cal = sum(1 for it in dated if it.hit.kind in _CALENDAR)  # type: ignore[union-attr]
-            n_rel = sum(1 for it in dated if it.hit.kind in ("relative", "clock"))  # type: ignore[union-attr]
-            single = len(items) == 1 and parent.tag in _LISTISH and n_cal == 1
-            if not (n_cal >= 2 or n_rel >= 3 or (n_cal >= 1 and n_cal + n_rel >= 3) or single):
-                continue
-            linked = sum(1 for it in items if it.has_link)
-            if linked == 0 and avoid is not None and avoid[0] <= ps < avoid[1]:
-                continue  # dated paragraphs of the article text
-            if linked < len(items) / 2 and tag == "p":
-                continue
-            found.append((parent, items))
+        # trim undated items at both ends (heading rows, "more" rows)
+        while items and items[0].hit is None:
+            items.pop(0)
+        while items and items[-1].hit is None:
+            items.pop()
+        dated = [it for it in items if it.hit is not None]
+        if not dated:
+            continue
+        n_cal = sum(1 for it in dated if it.hit.kind in _CALENDAR)  # type: ignore[union-attr]
+        n_rel = sum(1 for it in dated if it.hit.kind in ("relative", "clock"))  # type: ignore[union-attr]
+        single = len(items) == 1 and parent.tag in _LISTISH and n_cal == 1
+        if not (n_cal >= 2 or n_rel >= 3 or (n_cal >= 1 and n_cal + n_rel >= 3) or single):
+            continue
+        linked = sum(1 for it in items if it.has_link)
+        if linked == 0 and avoid is not None and avoid[0] <= ps < avoid[1]:
+            continue  # dated paragraphs of the article text
+        if linked < len(items) / 2 and tag == "p":
+            continue
+        found.append((parent, items))
     if not found:
         return []
     # a block whose item holds another block (a tbody around its rows, a folder of sticky
