@@ -215,6 +215,13 @@ def list_fact(lst: Any, *, more_url: str | None = None) -> ListFact:
             # "3小时前", "16:02": shown, but relative to a fetch time we do not know; such an
             # item is dated (not "undated") yet gives no calendar date.
             n_dated += 1
+        elif kind == "month-day":
+            # [05-20]: the year is the site model's to infer at as-of (one rule for every list),
+            # whatever year the page reader guessed.
+            md = (d.month, d.day) if d is not None else _month_day(getattr(item, "date_text", None))
+            if md is not None:
+                n_dated += 1
+                mds.add(md)
         elif d is not None:
             n_dated += 1
             if newest is None or d > newest:

@@ -286,3 +286,14 @@ def test_real_list_pages_give_their_column_the_labelled_newest_date(label):
     acc.add(facts)
     [col] = [c for c in acc.columns(newest + timedelta(days=30)) if "list" in c.sources]
     assert col.status in ("substantive", "stale") and col.age_days == 30
+
+
+def test_month_day_items_from_the_page_reader_are_marked_year_inferred():
+    from qualitycheck.site import list_status
+
+    html = "<html><body><h2>工作动态</h2><ul>" + "".join(
+        f"<li><a href='/a{i}.html'>县政府召开第{i}次常务会议</a><span>[05-{20 - i:02d}]</span></li>" for i in range(5)
+    ) + "</ul></body></html>"
+    p = read_page(html.encode(), url="http://www.x.gov.cn/gzdt/", as_of=date(2025, 6, 30))
+    col = list_status(p.lists[0], date(2025, 6, 30), Config.default(), page_url=p.url)
+    assert (col.status, col.newest, col.year_inferred) == ("stale", date(2025, 5, 20), True)
