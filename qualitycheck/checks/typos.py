@@ -18,6 +18,14 @@ from .registry import register
 TYPO_DIR = DICTIONARIES_DIR / "typos"
 
 
+def _load_yaml(path) -> dict:
+    """A dictionary file of this module, with a clear error for a broken one."""
+    try:
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise DictionaryError(f"{path}: {exc}") from None
+
+
 def load_confusion_pairs(path=TYPO_DIR / "confusion_pairs.tsv") -> dict[str, tuple[str, str]]:
     """wrong -> (right, source id) from a TSV with '#' comment lines."""
     pairs: dict[str, tuple[str, str]] = {}
@@ -83,11 +91,7 @@ class RepeatedCharCheck(Check):
 
     @cached_property
     def data(self) -> dict:
-        path = TYPO_DIR / "repeated.yaml"
-        try:
-            return yaml.safe_load(path.read_text(encoding="utf-8"))
-        except (OSError, yaml.YAMLError) as exc:
-            raise DictionaryError(f"{path}: {exc}") from None
+        return _load_yaml(TYPO_DIR / "repeated.yaml")
 
     @cached_property
     def pattern(self) -> re.Pattern:
@@ -172,11 +176,7 @@ class LeaderNameCheck(Check):
 
     @cached_property
     def data(self) -> dict:
-        path = TYPO_DIR / "leader_names.yaml"
-        try:
-            return yaml.safe_load(path.read_text(encoding="utf-8"))
-        except (OSError, yaml.YAMLError) as exc:
-            raise DictionaryError(f"{path}: {exc}") from None
+        return _load_yaml(TYPO_DIR / "leader_names.yaml")
 
     @cached_property
     def matcher(self) -> PhraseMatcher:
