@@ -260,6 +260,27 @@ def baseline(findings, output):
     click.echo(f"{len(lines)} findings written to {output}")
 
 
+@main.command("registry")
+@click.argument("path", type=click.Path(dir_okay=False))
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def registry_command(path, fmt):
+    """Read and validate a site registry (CSV or XLSX: 网站名称, 网站标识码, 首页网址, 主办单位, 地区, 级别).
+
+    Prints every problem with its line. Exit 1 when a row had a problem, 0 when all rows are usable.
+    """
+    from .site_registry import load_registry
+
+    reg = load_registry(path)
+    if fmt == "json":
+        click.echo(json.dumps(reg.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        for problem in reg.problems:
+            click.echo(f"{path}:{problem}")
+        dropped = sum(not p.kept for p in reg.problems)
+        click.echo(f"{len(reg)} 个网站可用；{len(reg.problems)} 处问题（{dropped} 行未采用）")
+    sys.exit(EXIT_FINDINGS if reg.problems else EXIT_CLEAN)
+
+
 @main.command("show-config")
 @_config_option
 def show_config(config_path):
