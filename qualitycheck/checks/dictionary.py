@@ -155,9 +155,12 @@ def load_rule_file(path: Path) -> RuleFile:
 
 def rule_files(extra: list[Path] | None = None) -> list[RuleFile]:
     """The project's wording rule files plus any extra ones from configuration."""
-    paths = sorted(WORDING_DIR.glob("*.yaml")) if WORDING_DIR.is_dir() else []
+    if not WORDING_DIR.is_dir():
+        # An install without its data would otherwise run with empty rules (and used to crash).
+        raise DictionaryError(f"找不到规则词典目录 {WORDING_DIR}：安装包不完整，请重新安装 qualitycheck")
+    paths = sorted(WORDING_DIR.glob("*.yaml"))
     for p in extra or []:
         if not p.is_file():
-            raise DictionaryError(f"{p}: extra dictionary not found")
+            raise DictionaryError(f"{p}：找不到配置中指定的附加词典文件")
         paths.append(p)
     return [load_rule_file(p) for p in paths]
