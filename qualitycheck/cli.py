@@ -305,7 +305,9 @@ def show_config(config_path):
 def lint_site_command(target, as_of, out_dir, jobs, no_lm, select, ignore, progress, registry_path, previous, config_path):
     """Inspect crawled sites (a folder of pages or a WARC file) and write the inspector's report.
 
-    Writes report.html, summary.json, findings.jsonl, findings.csv and findings.xlsx to --out.
+    Writes report.html, summary.json, findings.jsonl, findings.csv and findings.xlsx to --out, plus the
+    quarter's 通报 draft: notice.docx, annex.xlsx and province.json (its figures; by region and level
+    with --registry, compared with earlier runs with --previous).
     Exit 1 when a site fails a single-veto item, 0 when every site passes.
     """
     from .runner import lint_site
@@ -320,6 +322,8 @@ def lint_site_command(target, as_of, out_dir, jobs, no_lm, select, ignore, progr
     from .report.notice import write_notice
 
     province = write_notice(Path(out_dir), summary, registry=registry, previous=earlier)
+    click.echo(f"通报草稿：{Path(out_dir) / 'notice.docx'}（网站 {province['sites']} 个，问题网站 {province['failed']} 个，"
+               f"总体合格率 {province['pass_rate'] if province['pass_rate'] is not None else '-'}%）")
     if "comparison" in province:
         c = province["comparison"]
         click.echo(f"与上次相比：新增问题 {len(c['new'])} 项，已整改 {len(c['fixed'])} 项，仍存在 {len(c['persisting'])} 项；"
@@ -381,6 +385,9 @@ def crawl(start_url, max_pages, out_dir, as_of, delay, concurrency, ignore_robot
                         log_level="INFO" if verbose else "WARNING")
     if summary is None:
         _fail("the crawl produced no report (nothing fetched?)")
+    from .report.notice import write_notice
+
+    write_notice(Path(out_dir), summary)
     for site in summary["sites"]:
         click.echo(f"{site['site']}: {site['verdict']}（页面 {site['pages']}，问题 {site['findings']}，死链 {site.get('dead_links', 0)}）")
     click.echo(f"报告：{Path(out_dir) / 'report.html'}　抓取存档：{Path(out_dir) / 'crawl.warc.gz'}")

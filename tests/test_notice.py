@@ -133,3 +133,13 @@ def test_notice_converts_to_pdf_with_libreoffice(province, tmp_path):
     pdf = tmp_path / "notice.pdf"
     assert pdf.exists(), res.stdout + res.stderr
     assert pdf.read_bytes().startswith(b"%PDF") and pdf.stat().st_size > 5000
+    # The first page rendered as PNG (what docs/notice-page1.png shows): a real image with text on it.
+    pdftoppm = shutil.which("pdftoppm")
+    if pdftoppm is None:
+        pytest.skip("pdftoppm (poppler-utils) not installed: the PDF was checked, the page render was not")
+    subprocess.run([pdftoppm, "-png", "-r", "60", "-f", "1", "-l", "1", str(pdf), str(tmp_path / "page")],
+                   check=True, timeout=60)
+    png = next(tmp_path.glob("page*.png"))
+    data = png.read_bytes()
+    # A blank A4 page at 60 dpi compresses to about 1 kB; a page of Chinese text is far larger.
+    assert data.startswith(b"\x89PNG") and len(data) > 8000, len(data)
