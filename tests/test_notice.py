@@ -143,3 +143,17 @@ def test_notice_converts_to_pdf_with_libreoffice(province, tmp_path):
     data = png.read_bytes()
     # A blank A4 page at 60 dpi compresses to about 1 kB; a page of Chinese text is far larger.
     assert data.startswith(b"\x89PNG") and len(data) > 8000, len(data)
+
+
+def test_bundled_example_notice(tmp_path):
+    # examples/site/README.md: demo-a is the clean site, demo-b carries the planted problems
+    # (a stale home page, blank column, unanswered messages, hidden gambling links).
+    res = _lint(ROOT / "examples" / "site", tmp_path, "--registry", str(ROOT / "examples" / "registry.csv"))
+    assert res.returncode == 1, res.stderr
+    fig = json.loads((tmp_path / "province.json").read_text(encoding="utf-8"))
+    assert (fig["sites"], fig["failed"], fig["pass_rate"]) == (2, 1, 50.0)
+    assert fig["by_level"]["县"]["sites"] == 2
+    cats = fig["by_category"]
+    assert cats["安全防护"]["赌博链接"] == ["示例县人民政府（乙）"]
+    assert set(cats["网站管理不到位"]) >= {"空白栏目", "互动回应"}
+    assert "通报草稿" in res.stdout
