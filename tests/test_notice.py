@@ -156,4 +156,15 @@ def test_bundled_example_notice(tmp_path):
     cats = fig["by_category"]
     assert cats["安全防护"]["赌博链接"] == ["示例县人民政府（乙）"]
     assert set(cats["网站管理不到位"]) >= {"空白栏目", "互动回应"}
-    assert "通报草稿" in res.stdout
+    assert "通报草稿" in res.stdout and (tmp_path / "province.html").is_file()
+
+
+def test_province_html_escapes_names(tmp_path):
+    from qualitycheck.report.notice import write_notice
+
+    summary = {"as_of": "2025-09-30", "sites": [{"site": "<script>alert(1)</script>", "veto_items": [
+        {"item": "空白栏目", "failed": True, "count": 1}]}]}
+    fig = write_notice(tmp_path, summary)
+    page = (tmp_path / "province.html").read_text(encoding="utf-8")
+    assert "<script>" not in page and "&lt;script&gt;" in page
+    assert "问题网站 1 个" in page and fig["failed"] == 1

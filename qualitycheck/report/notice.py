@@ -12,6 +12,7 @@ from datetime import date
 from pathlib import Path
 
 from .province import category_of, province_figures
+from .province_html import write_province_html
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "|", "%")
@@ -204,11 +205,12 @@ def _evidence(ev: object) -> str:
 
 def write_notice(out: Path, summary: dict, *, registry=None, previous: list[dict] | None = None,
                  signed: str | None = None) -> dict:
-    """province.json, notice.docx and annex.xlsx beside report.html; returns the figures."""
+    """province.json, province.html, notice.docx and annex.xlsx beside report.html; returns the figures."""
     regions = sorted({e.region for e in registry if e.region}) if registry is not None else ()
     fig = province_figures(summary, registry, previous, regions)
     out = Path(out)
     (out / "province.json").write_text(json.dumps(fig, ensure_ascii=False, indent=2, default=str), encoding="utf-8")
     write_notice_docx(out / "notice.docx", fig, signed=signed)
     write_annex_xlsx(out / "annex.xlsx", fig)
+    write_province_html(out / "province.html", fig)
     return fig
