@@ -299,11 +299,15 @@ def show_config(config_path):
 @click.option("--select", multiple=True, help="Only these codes or prefixes; comma-separated.")
 @click.option("--ignore", multiple=True, help="Skip these codes or prefixes; comma-separated.")
 @click.option("--progress/--no-progress", default=None, help="Progress bar (default: when stderr is a terminal).")
+@click.option("--registry", "registry_path", type=click.Path(exists=True, dir_okay=False), help="Site registry (CSV/XLSX) for the province report.")
+@click.option("--previous", multiple=True, type=click.Path(exists=True), help="An earlier run's output folder (repeat, most recent first).")
 @_config_option
-def lint_site_command(target, as_of, out_dir, jobs, no_lm, select, ignore, progress, config_path):
+def lint_site_command(target, as_of, out_dir, jobs, no_lm, select, ignore, progress, registry_path, previous, config_path):
     """Inspect crawled sites (a folder of pages or a WARC file) and write the inspector's report.
 
-    Writes report.html, summary.json, findings.jsonl, findings.csv and findings.xlsx to --out.
+    Writes report.html, summary.json, findings.jsonl, findings.csv and findings.xlsx to --out, plus the
+    quarter's 通报 draft: notice.docx, annex.xlsx and province.json (its figures; by region and level
+    with --registry, compared with earlier runs with --previous).
     Exit 1 when a site fails a single-veto item, 0 when every site passes.
     """
     from .runner import lint_site
@@ -311,9 +315,19 @@ def lint_site_command(target, as_of, out_dir, jobs, no_lm, select, ignore, progr
     cfg = _load_config(config_path, no_lm=no_lm, select=_codes(select), ignore=_codes(ignore))
     if progress is None:
         progress = sys.stderr.isatty()
+    registry, earlier = _notice_inputs(registry_path, previous)
     summary = lint_site(target, out_dir, config=cfg, as_of=as_of, jobs=jobs, progress=progress)
     if not summary["pages"]:
         _fail(f"{target}: no pages found (lint-site reads .html/.htm/.shtml and similar files, or WARC files)")
+    from .report.notice import write_notice
+
+    province = write_notice(Path(out_dir), summary, registry=registry, previous=earlier)
+    click.echo(f"通报草稿：{Path(out_dir) / 'notice.docx'}（网站 {province['sites']} 个，问题网站 {province['failed']} 个，"
+               f"总体合格率 {province['pass_rate'] if province['pass_rate'] is not None else '-'}%）")
+    if "comparison" in province:
+        c = province["comparison"]
+        click.echo(f"与上次相比：新增问题 {len(c['new'])} 项，已整改 {len(c['fixed'])} 项，仍存在 {len(c['persisting'])} 项；"
+                   f"合格率变化 {c['pass_rate_change_pp'] if c['pass_rate_change_pp'] is not None else '-'} 个百分点。")
     totals = summary["totals"]
     for site in summary["sites"]:
         failed = "；".join(i["item"] for i in site["veto_items"] if i["failed"] and i.get("veto", True))
@@ -324,6 +338,25 @@ def lint_site_command(target, as_of, out_dir, jobs, no_lm, select, ignore, progr
                f"{summary['pages']} 个页面，{summary['pages_per_second']} 页/秒。")
     click.echo(f"报告：{Path(out_dir) / 'report.html'}")
     sys.exit(EXIT_FINDINGS if totals["failed"] else EXIT_CLEAN)
+
+
+def _notice_inputs(registry_path, previous):
+    """The registry and earlier summaries for the 通报, read before the run so a bad one fails fast."""
+    from .report.province import load_summary
+
+    registry = None
+    if registry_path:
+        from .site_registry import load_registry
+
+        try:
+            registry = load_registry(registry_path)
+        except (OSError, ValueError) as exc:
+            _fail(f"无法读取网站名录 {registry_path}：{exc}")
+    try:
+        earlier = [load_summary(p) for p in previous]
+    except ValueError as exc:
+        _fail(str(exc))
+    return registry, earlier
 
 
 @main.command()
@@ -352,6 +385,9 @@ def crawl(start_url, max_pages, out_dir, as_of, delay, concurrency, ignore_robot
                         log_level="INFO" if verbose else "WARNING")
     if summary is None:
         _fail("the crawl produced no report (nothing fetched?)")
+    from .report.notice import write_notice
+
+    write_notice(Path(out_dir), summary)
     for site in summary["sites"]:
         click.echo(f"{site['site']}: {site['verdict']}（页面 {site['pages']}，问题 {site['findings']}，死链 {site.get('dead_links', 0)}）")
     click.echo(f"报告：{Path(out_dir) / 'report.html'}　抓取存档：{Path(out_dir) / 'crawl.warc.gz'}")

@@ -12,6 +12,15 @@ if ! command -v chromium >/dev/null 2>&1 || ! command -v chromedriver >/dev/null
         echo "note: chromium/chromedriver missing and not root: the browser tests will be skipped" >&2
     fi
 fi
+# The 通报 draft (notice.docx) is converted to PDF by LibreOffice headless in a test.
+if ! command -v soffice >/dev/null 2>&1 || ! command -v pdftoppm >/dev/null 2>&1; then
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+        apt-get update -qq
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends libreoffice-writer-nogui poppler-utils fonts-noto-cjk >/dev/null
+    else
+        echo "note: LibreOffice (soffice) missing and not root: the notice PDF test will be skipped" >&2
+    fi
+fi
 python3 -m venv .venv
 .venv/bin/python -m pip install -q --upgrade pip
 .venv/bin/python -m pip install -q -e ".[test]"

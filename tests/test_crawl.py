@@ -75,6 +75,7 @@ def test_crawl_reports_the_site_with_dead_and_injected_links(site, crawled):
     assert all(r["evidence"]["linked_from"].startswith(site) for r in dead.values())
     assert any(r["code"] == "QC501" for r in rows)
     assert (out / "report.html").is_file() and (out / "findings.xlsx").is_file()
+    assert (out / "notice.docx").is_file() and (out / "annex.xlsx").is_file()
 
 
 def test_lint_site_on_the_crawls_warc_gives_the_same_findings(crawled, tmp_path):
