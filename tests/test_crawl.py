@@ -148,3 +148,73 @@ def test_plugin_in_a_users_scrapy_project(site, tmp_path):
     assert sum(v for k, v in stats.items() if k.startswith("qualitycheck/findings/")) == len(lines)
     # The site checks ran when the spider closed.
     assert any(json.loads(line)["code"] == "QC301" for line in lines)
+
+
+README_SPIDER = '''
+import scrapy
+
+class PagesSpider(scrapy.Spider):
+    name = "pages"
+    allowed_domains = ["127.0.0.1"]
+
+    def __init__(self, start="", **kw):
+        super().__init__(**kw)
+        self.start_urls = [start]
+
+    def parse(self, response):
+        yield {"url": response.url, "html": response.text}
+        for href in response.css("a::attr(href)").getall():
+            if not href.startswith(("javascript:", "mailto:")):
+                yield response.follow(href, self.parse)
+'''
+
+
+def _readme_scrapy_settings() -> str:
+    """The README's settings block, exactly as a user would paste it."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Crawlers: the Scrapy plugin", 1)[1]
+    return section.split("```python", 1)[1].split("```", 1)[0]
+
+
+def _scrapy_project(where: Path, extra_settings: str = "") -> Path:
+    package = where / "userproject"
+    (package / "spiders").mkdir(parents=True)
+    (package / "__init__.py").write_text("", encoding="utf-8")
+    (package / "spiders" / "__init__.py").write_text("", encoding="utf-8")
+    (package / "spiders" / "pages.py").write_text(README_SPIDER, encoding="utf-8")
+    settings = ('BOT_NAME = "userproject"\nSPIDER_MODULES = ["userproject.spiders"]\n'
+                'TELNETCONSOLE_ENABLED = False\nLOG_LEVEL = "WARNING"\n'
+                + _readme_scrapy_settings() + "\nQUALITYCHECK_LANGUAGE_MODEL = False\n" + extra_settings)
+    (package / "settings.py").write_text(settings, encoding="utf-8")
+    (where / "scrapy.cfg").write_text("[settings]\ndefault = userproject.settings\n", encoding="utf-8")
+    return where
+
+
+def _scrapy_crawl(project: Path, site: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "scrapy", "crawl", "pages", "-a", f"start={site}"],
+                          cwd=project, capture_output=True, text=True, timeout=300)
+
+
+def test_readme_scrapy_settings_write_the_reports(site, tmp_path):
+    project = _scrapy_project(tmp_path)
+    proc = _scrapy_crawl(project, site)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert "Traceback" not in proc.stderr
+    report = project / "report"
+    for name in ("report.html", "findings.xlsx", "summary.json", "findings.jsonl"):
+        assert (report / name).is_file(), name
+    # QUALITYCHECK_JSONL outside the report folder gets the same findings.
+    assert (project / "findings.jsonl").read_bytes() == (report / "findings.jsonl").read_bytes()
+    summary = json.loads((report / "summary.json").read_text(encoding="utf-8"))
+    assert [s["verdict"] for s in summary["sites"]] == ["不合格"]
+    assert (project / "crawl.warc.gz").stat().st_size > 0
+
+
+def test_scrapy_report_that_cannot_be_written_stops_the_crawl_loudly(site, tmp_path):
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("x", encoding="utf-8")
+    project = _scrapy_project(tmp_path, f'QUALITYCHECK_REPORT_DIR = {str(blocker / "report")!r}\n')
+    proc = _scrapy_crawl(project, site)
+    assert proc.returncode != 0
+    assert "无法创建报告目录" in proc.stderr
+    assert not (project / "findings.jsonl").exists()

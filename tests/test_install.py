@@ -58,7 +58,7 @@ def build(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     pythons = {}
     for name, what in (("wheel", wheel), ("path", source)):
         python = _fresh_venv(work / f"venv-{name}")
-        _pip("install", "-q", "--no-deps", "--no-index", "--no-build-isolation", "--prefix", str(python.parent.parent), str(what))
+        _pip("install", "-q", "--no-deps", "--no-index", "--no-build-isolation", "--ignore-installed", "--prefix", str(python.parent.parent), str(what))
         pythons[name] = python
     return {"wheel_file": wheel, **pythons}
 

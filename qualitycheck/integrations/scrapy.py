@@ -29,6 +29,8 @@ from __future__ import annotations
 
 import io
 import json
+import logging
+import shutil
 import tempfile
 import time
 from datetime import date
@@ -36,10 +38,12 @@ from pathlib import Path
 from typing import Any
 
 from ..config import Config
+from ..errors import QualityCheckError
 from ..runner import PageResult, SiteCollector, _init_worker, process_page, write_site_reports
 from ..sources import FETCH_ERROR_TYPE, PageSource, site_of
 
 _SHARED_ATTR = "_qualitycheck_state"
+logger = logging.getLogger("qualitycheck")
 
 
 class _Shared:
@@ -62,9 +66,19 @@ class _Shared:
         self.findings_field = settings.get("QUALITYCHECK_FINDINGS_FIELD", "qualitycheck_findings")
         self.report_dir = Path(settings["QUALITYCHECK_REPORT_DIR"]) if settings.get("QUALITYCHECK_REPORT_DIR") else None
         jsonl = settings.get("QUALITYCHECK_JSONL")
+        self.jsonl_path = Path(jsonl) if jsonl else None
         if self.report_dir is not None:
-            self.report_dir.mkdir(parents=True, exist_ok=True)
-            jsonl = jsonl or str(self.report_dir / "findings.jsonl")
+            # The site reports are built from <report dir>/findings.jsonl: a JSONL path elsewhere
+            # gets a copy of it at the end, so the two settings work together.
+            jsonl = str(self.report_dir / "findings.jsonl")
+        try:
+            if self.report_dir is not None:
+                self.report_dir.mkdir(parents=True, exist_ok=True)
+            if jsonl:
+                Path(jsonl).parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            # Refuse to start: a crawl whose report cannot be written is hours of lost work.
+            raise QualityCheckError(f"qualitycheck：无法创建报告目录 {self.report_dir or jsonl}（{exc.strerror}）") from None
         self.sink = open(jsonl, "w", encoding="utf-8") if jsonl else tempfile.TemporaryFile("w+", encoding="utf-8")
         self.collector = SiteCollector(cfg, self.as_of, self.sink, on_finding=self._count)
         self.lock = DeferredLock()  # one page at a time in the worker thread
@@ -142,12 +156,22 @@ class _Shared:
         verdicts = self.collector.finish()
         summary = None
         self.sink.flush()
-        if self.report_dir is not None:
-            summary = write_site_reports(self.report_dir, self.collector, verdicts,
-                                         time.perf_counter() - self.started, "crawl")
-            for site in summary["sites"]:
-                self.stats.set_value(f"qualitycheck/site/{site['site']}", site["verdict"])
-        self.sink.close()
+        try:
+            if self.report_dir is not None:
+                summary = write_site_reports(self.report_dir, self.collector, verdicts,
+                                             time.perf_counter() - self.started, "crawl")
+                for site in summary["sites"]:
+                    self.stats.set_value(f"qualitycheck/site/{site['site']}", site["verdict"])
+                kept = self.report_dir / "findings.jsonl"
+                if self.jsonl_path is not None and self.jsonl_path.resolve() != kept.resolve():
+                    shutil.copyfile(kept, self.jsonl_path)
+        except OSError as exc:
+            # Loud: an ERROR line and a stat a scheduler can alert on (Scrapy itself ignores
+            # errors raised in spider_closed handlers, so `scrapy crawl` would stay silent).
+            self.stats.set_value("qualitycheck/report_failed", str(exc))
+            logger.error("qualitycheck：站点报告写入失败（%s）：%s", self.report_dir, exc)
+        finally:
+            self.sink.close()
         if self.warc is not None:
             self._warc_file.close()
         return summary
