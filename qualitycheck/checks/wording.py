@@ -107,7 +107,13 @@ class WordingCheck(Check):
                 continue
             if rule.since is not None and ctx.doc.published is not None and ctx.doc.published < rule.since:
                 continue  # written before the reform: the old name was right then
-            evidence = {"since": rule.since.isoformat()} if rule.since else None
+            evidence = None
+            if rule.since:
+                # Which date the document was judged as of, and where it came from.
+                published = ctx.doc.published
+                evidence = {"since": rule.since.isoformat(),
+                            "document_date": published.isoformat() if published else None,
+                            "document_date_from": ctx.doc.meta.get("published_from") if published else "none"}
             yield self.finding(
                 start,
                 end,

@@ -243,3 +243,31 @@ def url_date(url: str | None) -> tuple[int, int, int | None] | None:
     if m:
         return int(m.group(1)), int(m.group(2)), None
     return None
+
+
+# A line that is nothing but a date, optionally in brackets: an official document's 成文日期 under
+# its 落款 (2018年9月19日, 二〇一八年九月十九日, （2018年9月19日）).
+_SIGNING_LINE = re.compile(r"^[\s（(]*(\d{4}|[〇○零一二三四五六七八九]{4})\s*年\s*([\d一二三四五六七八九十]{1,3})\s*月"
+                           r"\s*([\d一二三四五六七八九十]{1,3})\s*日[\s）)]*$")
+_CN_YEAR_DIGITS = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"○": 0, "零": 0}
+
+
+def signing_date(text: str) -> date | None:
+    """The 成文日期 of an official document: the last line that is only a date.
+
+    Pages copied from elsewhere carry trailing junk after the 落款 (the seed notice has a hacked
+    site's footer), so this takes the last date-only line anywhere rather than the very last line.
+    """
+    found = None
+    for line in text.splitlines():
+        if len(line) > 40 or "日" not in line:
+            continue
+        m = _SIGNING_LINE.match(line)
+        if not m:
+            continue
+        year_text, month_text, day_text = m.groups()
+        year = int(year_text) if year_text.isdigit() else int("".join(str(_CN_YEAR_DIGITS[c]) for c in year_text))
+        month = int(month_text) if month_text.isdigit() else _cn_number(month_text)
+        day = int(day_text) if day_text.isdigit() else _cn_number(day_text)
+        found = _make(year, month, day) or found
+    return found

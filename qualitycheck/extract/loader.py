@@ -10,6 +10,7 @@ from ..document import Document
 from ..errors import InputError
 from .docx import docx_to_document
 from .encoding import decode
+from .dates import signing_date
 from .html import html_to_document
 
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
@@ -82,6 +83,13 @@ def document_from_bytes(
         doc = Document(text=text, source=name, kind="text", url=url)
     if published is not None:
         doc.published = published
+        doc.meta["published_from"] = "given"
+    elif doc.kind in ("text", "docx") and doc.published is None:
+        # An official document is judged as of its own 成文日期, as a page is as of its 发布时间.
+        signed = signing_date(doc.text)
+        if signed is not None:
+            doc.published = signed
+            doc.meta["published_from"] = "signing-line"
     return doc
 
 
