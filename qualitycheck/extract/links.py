@@ -131,13 +131,15 @@ class InjectionDictionary:
         return None
 
 
+def negated(text: str, start: int, end: int) -> bool:
+    """Whether the words around ``text[start:end]`` report on it (打击…, …犯罪) rather than sell it."""
+    return bool(_NEGATION.search(text[max(0, start - 8) : start]) or _NEGATION_AFTER.search(text[end : end + 6]))
+
+
 def rule_hit(rule: TermRule, text: str) -> str | None:
     for m in rule.pattern.finditer(text):
-        if rule.context:
-            before = text[max(0, m.start() - 8) : m.start()]
-            after = text[m.end() : m.end() + 6]
-            if _NEGATION.search(before) or _NEGATION_AFTER.search(after):
-                continue
+        if rule.context and negated(text, m.start(), m.end()):
+            continue
         return m.group(0)
     return None
 
