@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from qualitycheck.api import check_document
+from qualitycheck.api import check_document, check_html, check_text
 from qualitycheck.config import Config
 from qualitycheck.extract.page import read_page
 from qualitycheck.inspect import page_document
@@ -65,3 +65,63 @@ def test_hidden_text_of_reported_links_is_not_reported_twice():
     <div style="display:none">凯发app官方网站 下载即送</div></body></html>"""
     codes = sorted(f.code for f in findings(html))
     assert codes == ["QC501", "QC504"]  # the link once; the non-link hidden text once
+
+
+# --- QC505: gambling / porn / spam text spliced into visible text -------------------------------
+
+SEED = Path("/work/shared/seed")
+NOTICE = ("四川省人民政府办公厅关于2018年第三季度全省政府网站抽查情况的通报\n"
+          "根据《国务院办公厅关于印发政府网站发展指引的通知》精神，省政府办公厅近期组织开展了第三季度全省政府网站抽查。\n")
+
+
+def _qc505(found):
+    return [f for f in found if f.code == "QC505"]
+
+
+def test_brand_spliced_into_plain_text_is_qc505_with_its_span():
+    text = NOTICE + "本文由365bet体育网址发布于三农资讯,转载请注明出处:四川省人民政府办公厅关于2018年第三季度全省政\n"
+    found = _qc505(check_text(text, select=["QC5"]))
+    assert len(found) == 1
+    f = found[0]
+    assert f.severity == "error" and text[f.span.start:f.span.end].lower() == "365bet"
+    assert "三农资讯" in f.evidence["line"]
+
+
+@pytest.mark.skipif(not SEED.is_dir(), reason="shared seed notice not present")
+def test_seed_notice_reports_the_spliced_brand():
+    path = next(SEED.glob("*.txt"))
+    found = _qc505(check_text(path.read_text(encoding="utf-8"), select=["QC5"]))
+    assert [f.match.lower() for f in found] == ["365bet"]
+
+
+def test_casino_phrase_spliced_into_an_html_paragraph_is_qc505():
+    html = f"""<html><head><title>关于做好秋粮收购工作的通知_某县人民政府</title></head><body>
+    <h1>关于做好秋粮收购工作的通知</h1><div class="info">发布时间：2024-09-01</div><div class="content">{ARTICLE}
+    <p>各乡镇要加强组织领导，澳门葡京娱乐注册送彩金，确保收购工作平稳有序。</p>
+    <p>粮食部门要做好仓容准备，及时足额兑付售粮款，切实保护种粮农民利益，维护粮食市场稳定。</p></div></body></html>"""
+    found = _qc505(findings(html))
+    assert found and found[0].evidence["rule"] == "INJ-008.brand-selling"
+    assert check_html(html, select=["QC505"])  # the editor's check path finds it too
+
+
+def test_lottery_selling_in_a_page_about_something_else_is_qc505():
+    text = "关于开展冬季防火安全检查的通知\n各单位要落实防火责任。大发彩票平台注册就送，彩票计划群加微信。\n"
+    assert len(_qc505(check_text(text, select=["QC5"]))) >= 1
+
+
+@pytest.mark.parametrize("text", [
+    "关于进一步规范彩票管理工作的通知\n严禁擅自利用互联网销售彩票，对未经批准的彩票平台依法查处。\n",
+    "我市召开打击治理跨境赌博工作会议\n会议要求严厉打击澳门赌场网络招赌吸赌行为，查处赌博平台案件。\n",
+    "中国福利彩票发行管理中心关于体育彩票开奖公告的说明\n福利彩票发行资金用于社会福利事业。\n",
+    "金沙县体育中心改造工程招标公告\n澳门特别行政区政府代表团到访威尼斯人酒店会展中心。\n",
+    "禁毒宣传月活动方案\n打击代开发票违法行为，远离赌博，珍爱生命。\n",
+])
+def test_real_policy_and_crackdown_texts_are_not_qc505(text):
+    assert _qc505(check_text(text, select=["QC5"])) == []
+
+
+def test_link_already_reported_as_qc501_is_not_repeated_as_text():
+    html = f"""<html><head><title>通知公告_某县人民政府</title></head><body><h1>关于开展检查的通知</h1>
+    <div class="content">{ARTICLE}<p>相关链接：<a href="http://bet.example.com/">365bet体育在线</a></p></div></body></html>"""
+    found = findings(html)
+    assert any(f.code == "QC501" for f in found) and _qc505(found) == []

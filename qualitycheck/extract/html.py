@@ -21,6 +21,8 @@ from lxml import etree
 
 from ..document import Document, Segment, Span
 from .dates import find_publish_date
+from .page import _extract_main, _Lines, _title_refs
+from .view import PageView, meta_published, parse_tree
 from .render import render
 
 # Plane-15 private-use characters: never in real pages (icon fonts use the BMP area).
@@ -52,8 +54,6 @@ def _is_fragment(text: str) -> bool:
 
 def parse_html(text: str, name: str = "input") -> ParsedPage:
     """Parse once, with suppression comments and data-qc-ignore turned into markers."""
-    from .page import parse_tree
-
     tree = parse_tree(text, name, keep_comments=True)
     page = ParsedPage(tree)
     _plant_markers(page)
@@ -156,8 +156,6 @@ def html_to_document(text: str, source: str = "<html>", url: str | None = None) 
     meta: dict = {}
     fragment = _is_fragment(text)
     if not fragment:
-        from .page import PageView, _extract_main, _Lines, _title_refs
-
         view = PageView(tree, url, text)
         lines = _Lines(view, _title_refs(view))
         main = _extract_main(view, lines, True)
@@ -180,8 +178,6 @@ def html_to_document(text: str, source: str = "<html>", url: str | None = None) 
         published = hit.date if hit is not None else None
     if published is None:
         # Same fallback as lint-site's pages (qualitycheck.inspect.page_document).
-        from .page import meta_published
-
         published = meta_published({m.get("name") or m.get("property") or "": m.get("content") or ""
                                     for m in tree.iter("meta")})
         if published is not None:

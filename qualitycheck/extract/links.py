@@ -33,16 +33,13 @@ import yaml
 
 from ..errors import DictionaryError
 from ..paths import DICTIONARIES_DIR
+from .hosts import host_of, is_gov_host, registrable_domain
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .page import PageView
+    from .view import PageView
 
 INJECTION_DIR = DICTIONARIES_DIR / "injection"
 
-_TWO_LEVEL_SUFFIXES = frozenset({
-    "gov.cn", "com.cn", "edu.cn", "org.cn", "net.cn", "ac.cn", "mil.cn", "gov.hk", "com.hk",
-    "org.hk", "edu.hk", "gov.mo", "com.tw", "co.uk", "co.jp", "com.au", "gov.tw",
-})
 _SHARE = re.compile(
     r"share|sharer|bshare|jiathis|qzone|service\.weibo\.com|connect\.qq\.com|yixin\.im|"
     r"api\.addthis|baidu\.com/share|login|passport|reg\.|weixin|wechat|browser|download|"
@@ -131,13 +128,15 @@ class InjectionDictionary:
         return None
 
 
+def negated(text: str, start: int, end: int) -> bool:
+    """Whether the words around ``text[start:end]`` report on it (打击…, …犯罪) rather than sell it."""
+    return bool(_NEGATION.search(text[max(0, start - 8) : start]) or _NEGATION_AFTER.search(text[end : end + 6]))
+
+
 def rule_hit(rule: TermRule, text: str) -> str | None:
     for m in rule.pattern.finditer(text):
-        if rule.context:
-            before = text[max(0, m.start() - 8) : m.start()]
-            after = text[m.end() : m.end() + 6]
-            if _NEGATION.search(before) or _NEGATION_AFTER.search(after):
-                continue
+        if rule.context and negated(text, m.start(), m.end()):
+            continue
         return m.group(0)
     return None
 
@@ -195,43 +194,6 @@ def load_injection_dictionary(folder: Path = INJECTION_DIR) -> InjectionDictiona
 @lru_cache(maxsize=1)
 def injection_dictionary() -> InjectionDictionary:
     return load_injection_dictionary()
-
-
-# --------------------------------------------------------------------------------------------
-# Domains
-
-_IP = re.compile(r"[\d.]+")
-
-
-@lru_cache(maxsize=4096)
-def registrable_domain(host: str | None) -> str | None:
-    """example.gov.cn for www.example.gov.cn; sc.gov.cn style province suffixes kept."""
-    if not host:
-        return None
-    host = host.lower().strip(".").split(":")[0]
-    if _IP.fullmatch(host):
-        return host
-    labels = host.split(".")
-    if len(labels) <= 2:
-        return host
-    last2 = ".".join(labels[-2:])
-    if last2 in _TWO_LEVEL_SUFFIXES:
-        return ".".join(labels[-3:])
-    return last2
-
-
-_HOST = re.compile(r"^(?:[a-zA-Z][a-zA-Z0-9+.\-]*:)?//(?:[^/?#@]*@)?(\[[^\]]*\]|[^/?#:\\]+)")
-
-
-def host_of(url: str) -> str:
-    """The host of an absolute (or scheme-relative) URL, lower-case; '' if none."""
-    m = _HOST.match(url)
-    return m.group(1).lower() if m else ""
-
-
-def is_gov_host(host: str) -> bool:
-    host = host.lower()
-    return host.endswith(".gov.cn") or host == "gov.cn" or host.endswith(".政务") or host.endswith(".gov")
 
 
 def link_text(a, view: "PageView | None" = None) -> str:

@@ -25,7 +25,7 @@ from .dates import _CLOCK, _MONTH_DAY, _RELATIVE, _YEAR_MONTH, _make, _relative_
 from .render import Rendered, render
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .page import PageView
+    from .view import PageView
 
 _MORE = re.compile(r"^[\s\[【(（<]*(?:更多|查看更多|more|MORE|More|>>|》》|＞＞|\+)[\s.…>》＞\]】)）]*$")
 _MORE_IN = re.compile(r"(?:查看)?更多\s*(?:[>》＞]+|\.{2,}|…+)?|more\s*[>》＞]*|MORE\s*[>》＞]*|[>》＞]{2,}|\[\s*\]")

@@ -27,7 +27,7 @@ import yaml
 from ..paths import DICTIONARIES_DIR
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .page import PageView
+    from .view import PageView
 
 @lru_cache(maxsize=1)
 def regions() -> dict[str, Any]:

@@ -34,34 +34,24 @@ from __future__ import annotations
 import bisect
 import re
 import time
-from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Iterator
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlsplit
 
-import lxml.html
-from lxml import etree
-
-from ..errors import InputError
 from .dates import find_publish_date, iter_dates
-from .encoding import decode
-from .links import PageLink, Suspicion, find_links, host_of, registrable_domain
+from .links import PageLink, Suspicion, find_links
 from .lists import DatedList, ListItem, find_lists
 from .marks import Marks, find_marks
-from .render import MiniJS, Rendered, render
-from ..sources import url_host
+from .render import render
+from .view import PageView, decode_page, meta_published, parse_tree
 
 __all__ = [
     "ListItem", "DatedList", "Marks", "PageLink", "Message", "Page", "Suspicion", "read_page",
-    "parse_tree", "PageView",
+    "parse_tree", "PageView", "meta_published",
 ]
 
-MAX_CHARS = 6_000_000          # larger inputs are cut (a 6 MB page is not a page)
 TIME_BUDGET = 2.0              # seconds: past this, optional stages are skipped
 
-_STRAY_END = re.compile(r"</\s*(?:html|body)\s*>", re.I)
-_XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
 _TITLE_SPLIT = re.compile(r"\s*(?:[_|｜]|--|—+|–|\s-\s|-(?=[^\d])|::|»|·|\s{2,})\s*")
 _TITLE_CLASS = re.compile(r"title|tit\b|tit_|_tit|headline|biaoti|bt\b|artic.*h|xl_?tit|news_?tit|detail.*tit|tm\b", re.I)
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
@@ -142,194 +132,6 @@ class Page:
     @property
     def links_suspicious(self) -> list[PageLink]:
         return [l for l in self.links if l.why]
-
-
-# --------------------------------------------------------------------------------------------
-# Parsing
-
-def prepare_html(text: str) -> str:
-    """Markup fixes a browser makes implicitly: no stray </html>, </body>, NULs or XML declaration."""
-    if len(text) > MAX_CHARS:
-        text = text[:MAX_CHARS]
-    if text.startswith("\ufeff"):
-        text = text[1:]
-    if "\x00" in text:
-        text = text.replace("\x00", "")
-    if text.lstrip()[:5].lower() == "<?xml":
-        text = _XML_DECL.sub("", text, count=1)
-    # Browsers ignore </body> and </html> and keep reading; libxml2 stops the body there
-    # (www.gov.cn pages have an include with its own </html> right after the header).
-    return _STRAY_END.sub("", text)
-
-
-def parse_tree(text: str, name: str = "input", *, keep_comments: bool = False) -> lxml.html.HtmlElement:
-    if not text.strip():
-        raise InputError(f"{name}: empty HTML")
-    parser = lxml.html.HTMLParser(remove_comments=not keep_comments, remove_pis=True, recover=True,
-                                  no_network=True, default_doctype=False)
-    try:
-        tree = lxml.html.document_fromstring(prepare_html(text), parser=parser)
-    except (etree.ParserError, ValueError) as exc:
-        raise InputError(f"{name}: cannot parse HTML: {exc}") from None
-    if tree is None:
-        raise InputError(f"{name}: cannot parse HTML")
-    return tree
-
-
-_META_DATE_NAMES = ("PubDate", "publishdate", "pubdate", "article:published_time")
-
-
-def meta_published(meta: dict[str, str]) -> date | None:
-    """The publish date a page's <meta> tags give (PubDate ...), for pages that show none.
-
-    Only a fallback for date-aware rules: the labels and `Page.published` follow the page,
-    which sometimes shows a different date than its meta tags."""
-    for name in _META_DATE_NAMES:
-        hits = iter_dates(meta.get(name) or "")
-        if hits:
-            return hits[0].date
-    return None
-
-
-def decode_page(data: bytes | str, name: str) -> tuple[str, str]:
-    """Text and encoding of a page (:func:`qualitycheck.extract.encoding.decode`: the bytes decide
-    before a declared charset, which often lies)."""
-    if isinstance(data, str):
-        if not data.strip():
-            raise InputError(f"{name}: empty input")
-        return data, "str"
-    if not data or not data.strip():
-        raise InputError(f"{name}: empty input")
-    text, enc = decode(data, html=True, name=name)
-    if not text.strip():
-        raise InputError(f"{name}: empty input")
-    return text, enc
-
-
-# --------------------------------------------------------------------------------------------
-# The view every extractor reads
-
-class PageView:
-    """One parsed and rendered page, with what the extractors share."""
-
-    def __init__(self, tree, url: str | None, raw_html: str | None = None, *, run_js: bool = True) -> None:
-        self.tree = tree
-        self.url = url
-        self.raw_html = raw_html
-        head_meta: dict[str, str] = {}
-        self.meta_lower: dict[str, str] = {}
-        for m in tree.iter("meta"):
-            name = m.get("name") or m.get("property") or m.get("http-equiv") or m.get("itemprop")
-            content = m.get("content")
-            if name and content is not None:
-                name = name.strip()
-                if name not in head_meta:
-                    head_meta[name] = content.strip()
-                self.meta_lower.setdefault(name.lower(), content.strip())
-        self.meta = head_meta
-        title_el = tree.find(".//title")
-        self.html_title = re.sub(r"\s+", " ", title_el.text_content()).strip() if title_el is not None and title_el.text_content() else None
-        base = None
-        base_el = tree.find(".//base")
-        if base_el is not None and base_el.get("href"):
-            base = base_el.get("href").strip()
-        self.base_url = urljoin(url, base) if url and base else (url or (base if base and "//" in base else None))
-        body = tree.body if tree.tag == "html" else tree
-        if body is None:
-            body = tree
-        self.body = body
-        js = MiniJS() if run_js else None
-        self.rendered: Rendered = render(body, js=js)
-        # markup that inline scripts put into the page by innerHTML / $(…).html(…): target unknown
-        self.script_writes: list[str] = list(js.dom_writes) if js is not None else []
-        self.text = self.rendered.text
-        self.body_range: tuple[int, int] | None = None
-        self._written_elements = [el for _, els in self.rendered.written for el in els]
-        self._site: tuple | None = None
-        self._link_spans: list | None = None
-
-    @property
-    def site_domain(self) -> str | None:
-        """The page's registrable domain: from its URL, og:url or canonical link, else its most linked host."""
-        if self._site is None:
-            self._site = (self._site_domain(),)
-        return self._site[0]
-
-    @property
-    def link_spans(self) -> list:
-        """(start, end, element) of every visible link with text, in text order."""
-        if self._link_spans is None:
-            out = [(s, e, el) for el, (s, e) in self.rendered.spans.items() if e > s and el.tag == "a"]
-            out.sort(key=lambda t: t[0])
-            self._link_spans = out
-        return self._link_spans
-
-    # helpers -----------------------------------------------------------------------------
-    def meta_get(self, name: str) -> str | None:
-        return self.meta_lower.get(name.lower())
-
-    def is_visible(self, el) -> bool:
-        return el in self.rendered.spans
-
-    def xpath(self, path: str) -> list:
-        """Elements matching an absolute XPath (``//tag[...]``) in the tree and in script-written markup."""
-        found = _compiled(path)(self.tree)
-        if self._written_elements:
-            rel = _compiled(path.replace("//", "descendant-or-self::"))
-            for frag in self._written_elements:
-                found.extend(rel(frag))
-        return found
-
-    def iter_tag(self, *tags: str) -> Iterator:
-        yield from self.tree.iter(*tags)
-        for frag in self._written_elements:
-            yield from frag.iter(*tags)
-
-    def absolute(self, href: str | None) -> str | None:
-        if not href:
-            return None
-        href = href.strip()
-        if self.base_url:
-            try:
-                return urljoin(self.base_url, href)
-            except ValueError:
-                return href
-        return href
-
-    def _site_domain(self) -> str | None:
-        for candidate in (self.url, self.meta_get("og:url")):
-            if candidate and "//" in candidate:
-                host = url_host(candidate)
-                if host:
-                    return registrable_domain(host)
-        for link in self.tree.iter("link"):
-            if (link.get("rel") or "").lower() == "canonical" and "//" in (link.get("href") or ""):
-                host = url_host(link.get("href"))
-                if host:
-                    return registrable_domain(host)
-        counts: Counter = Counter()
-        for a in self.tree.iter("a"):
-            href = a.get("href")
-            if href and href.startswith(("http://", "https://", "//")):
-                host = host_of(href)
-                if host:
-                    counts[host] += 1
-        if counts:
-            domains: Counter = Counter()
-            for host, n in counts.items():
-                domains[registrable_domain(host)] += n
-            return domains.most_common(1)[0][0]
-        return None
-
-
-_XPATHS: dict[str, etree.XPath] = {}
-
-
-def _compiled(path: str) -> etree.XPath:
-    xp = _XPATHS.get(path)
-    if xp is None:
-        xp = _XPATHS[path] = etree.XPath(path)
-    return xp
 
 
 # --------------------------------------------------------------------------------------------
