@@ -157,12 +157,16 @@ def _expand(paths: tuple[str, ...]) -> list[str]:
 
 @main.command()
 @click.argument("path", default="-")
+@click.option("--min-confidence", type=click.FloatRange(0.0, 1.0), default=None,
+              help="只应用置信度不低于此值的模型改正（默认取配置 [typo] min_confidence，与 QC103 相同）。")
 @_config_option
-def correct(path, config_path):
+def correct(path, min_confidence, config_path):
     """Correct typos, one sentence per line in, JSON Lines out ({source, target, edits})."""
     from .extract.encoding import decode
     from .extract.loader import read_input
 
+    cfg = _load_config(config_path)
+    threshold = cfg["typo"]["min_confidence"] if min_confidence is None else min_confidence
     data = sys.stdin.buffer.read() if path == "-" else read_input(path)
     text, _ = decode(data, name=path)
     from .typo import correct_batch
@@ -170,7 +174,7 @@ def correct(path, config_path):
     sentences = [line.rstrip("\r") for line in text.split("\n")]
     if sentences and sentences[-1] == "":
         sentences.pop()
-    for row in correct_batch(sentences):
+    for row in correct_batch(sentences, min_confidence=threshold):
         click.echo(json.dumps(row, ensure_ascii=False))
 
 

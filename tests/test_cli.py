@@ -142,7 +142,8 @@ def test_correct_reads_lines_and_writes_json_lines(run, tmp_path):
     rows = [json.loads(line) for line in result.stdout.splitlines()]
     assert [r["source"] for r in rows] == src.read_text(encoding="utf-8").splitlines()
     assert rows[0]["target"] == "各地各部门要认真部署本地区工作。"
-    assert rows[0]["edits"] == [{"pos": 8, "wrong": "布", "right": "部", "code": "QC103"}]
+    [edit] = rows[0]["edits"]
+    assert (edit["pos"], edit["wrong"], edit["right"], edit["code"]) == (8, "布", "部", "QC103")
     assert rows[1]["target"] == rows[1]["source"]  # inside 《》: untouched
     assert all(len(r["target"]) == len(r["source"]) for r in rows)
 

@@ -62,7 +62,9 @@ def test_lm_is_normalised_for_a_context(engine):
 def test_known_confusion_is_corrected(engine):
     res = engine.correct_batch(["坚持问题道向，加强宏观经济政策沟通和协调。"])[0]
     assert res["target"] == "坚持问题导向，加强宏观经济政策沟通和协调。"
-    assert res["edits"] == [{"pos": 4, "wrong": "道", "right": "导", "code": "QC103"}]
+    [edit] = res["edits"]
+    assert {k: edit[k] for k in ("pos", "wrong", "right", "code")} == {"pos": 4, "wrong": "道", "right": "导", "code": "QC103"}
+    assert 0.0 < edit["confidence"] <= 1.0
 
 
 def test_clean_official_sentence_untouched(engine):
@@ -101,7 +103,7 @@ def test_correct_batch_contract(engine):
         assert len(r["target"]) == len(s)
         rebuilt = list(s)
         for e in r["edits"]:
-            assert set(e) == {"pos", "wrong", "right", "code"}
+            assert set(e) == {"pos", "wrong", "right", "code", "confidence"}
             assert s[e["pos"]:e["pos"] + len(e["wrong"])] == e["wrong"]
             assert len(e["right"]) == len(e["wrong"])
             assert e["code"] in ("QC101", "QC103")

@@ -8,13 +8,15 @@ from __future__ import annotations
 __all__ = ["correct_batch", "get_engine", "TypoEngine", "Edit"]
 
 
-def correct_batch(sentences: list[str]) -> list[dict]:
-    """Correct each sentence: ``[{"source", "target", "edits": [{"pos", "wrong", "right", "code"}]}]``.
+def correct_batch(sentences: list[str], min_confidence: float = 0.0) -> list[dict]:
+    """Correct each sentence: ``[{"source", "target", "edits": [{"pos", "wrong", "right", "code", "confidence"}]}]``.
 
-    ``target`` always has the same length as ``source``.
+    Model edits below ``min_confidence`` are not applied (``qualitycheck correct`` passes the
+    configured ``[typo] min_confidence``, the same threshold QC103 reports at). ``target``
+    always has the same length as ``source``.
     """
     from .engine import get_engine
-    return get_engine().correct_batch(list(sentences))
+    return get_engine().correct_batch(list(sentences), min_confidence=min_confidence)
 
 
 def __getattr__(name):

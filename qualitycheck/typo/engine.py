@@ -203,16 +203,19 @@ class TypoEngine:
         return cls(lm, tables, params, words, trees)
 
     # ------------------------------------------------------------------ public
-    def correct_batch(self, sentences: list[str]) -> list[dict]:
+    def correct_batch(self, sentences: list[str], min_confidence: float = 0.0) -> list[dict]:
+        """Correct each sentence, applying only model edits at ``min_confidence`` or above
+        (curated confusion pairs, code QC101, always apply)."""
         edits = self._run(list(sentences))
         out = []
         for s, es in zip(sentences, edits):
+            es = [e for e in es if e.code != "QC103" or e.confidence >= min_confidence]
             chars = list(s)
             for e in es:
                 chars[e.pos:e.pos + len(e.right)] = list(e.right)
             out.append({"source": s, "target": "".join(chars),
-                        "edits": [{"pos": e.pos, "wrong": e.wrong, "right": e.right, "code": e.code}
-                                  for e in es]})
+                        "edits": [{"pos": e.pos, "wrong": e.wrong, "right": e.right, "code": e.code,
+                                   "confidence": round(e.confidence, 3)} for e in es]})
         return out
 
     def correct(self, text: str) -> list[Edit]:
