@@ -35,8 +35,12 @@ def _accepted_ranges(doc: Document, cfg: Config) -> list[tuple[int, int]]:
     return [(m.start(), m.end()) for m in pattern.finditer(doc.text)] if pattern is not None else []
 
 
-def check_document(doc: Document, config: Config | None = None) -> list[Finding]:
-    """Run every selected page check on a Document; findings sorted and de-duplicated."""
+def check_document(doc: Document, config: Config | None = None, *, hide_baseline: bool = True) -> list[Finding]:
+    """Run every selected page check on a Document; findings sorted and de-duplicated.
+
+    ``hide_baseline=False`` keeps findings the baseline knows: site runs need them for the
+    verdicts and hide them only from the listing (see runner.SiteCollector).
+    """
     cfg = config or Config.default()
     ctx = Context(cfg, doc)
     accepted = _accepted_ranges(doc, cfg)
@@ -56,7 +60,7 @@ def check_document(doc: Document, config: Config | None = None) -> list[Finding]
                     continue
             finding.severity = cfg.severity_for(finding.code, finding.severity)
             finding.locate(doc)
-            if cfg.baseline and finding.fingerprint in cfg.baseline:
+            if hide_baseline and cfg.baseline and finding.fingerprint in cfg.baseline:
                 continue
             findings.append(finding)
     return finalize(findings)

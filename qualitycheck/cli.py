@@ -335,7 +335,9 @@ def lint_site_command(target, as_of, out_dir, jobs, no_lm, select, ignore, progr
     totals = summary["totals"]
     for site in summary["sites"]:
         failed = "；".join(i["item"] for i in site["veto_items"] if i["failed"] and i.get("veto", True))
-        click.echo(f"{site['site']}: {site['verdict']}（页面 {site['pages']}，问题 {site['findings']}）"
+        hidden = sum((site.get("hidden_by_baseline") or {}).values())
+        click.echo(f"{site['site']}: {site['verdict']}（页面 {site['pages']}，问题 {site['findings']}"
+                   + (f"，其中基线隐藏 {hidden}" if hidden else "") + "）"
                    + (f" 未通过：{failed}" if failed else ""))
     rate = totals["pass_rate"]
     click.echo(f"站点 {totals['sites']} 个，合格 {totals['passed']} 个，总体合格率 {rate if rate is not None else '-'}%；"

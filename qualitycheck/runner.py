@@ -107,7 +107,7 @@ def process_page(src: PageSource) -> PageResult:
             result.kind, result.title, result.published = page.kind, page.title, page.published
             result.marks = page.marks
             doc = page_document(page)
-            result.findings = check_document(doc, cfg)
+            result.findings = check_document(doc, cfg, hide_baseline=False)
             try:
                 from .site import page_facts
             except ImportError:  # the site model is optional for page-only runs
@@ -139,7 +139,8 @@ class SiteState:
     pages: int = 0
     failed_pages: int = 0
     dead_links: int = 0
-    findings_by_code: dict[str, int] = field(default_factory=dict)
+    findings_by_code: dict[str, int] = field(default_factory=dict)  # every finding: what verdicts count
+    hidden_by_baseline: dict[str, int] = field(default_factory=dict)  # found, but known: not listed
     kinds: dict[str, int] = field(default_factory=dict)
 
 
@@ -209,10 +210,15 @@ class SiteCollector:
     def _write(self, site: str, findings: list[Finding], state: SiteState) -> None:
         # Selection and severity overrides apply here once, whatever produced the finding.
         for f in findings:
-            if not self.config.is_selected(f.code, f.rule_id) or f.fingerprint in self.config.baseline:
+            if not self.config.is_selected(f.code, f.rule_id):
+                continue
+            # A baseline decides only what is listed: verdicts count every finding, so a known
+            # injected link still fails the site, and the report says how many were hidden.
+            state.findings_by_code[f.code] = state.findings_by_code.get(f.code, 0) + 1
+            if f.fingerprint in self.config.baseline:
+                state.hidden_by_baseline[f.code] = state.hidden_by_baseline.get(f.code, 0) + 1
                 continue
             f.severity = self.config.severity_for(f.code, f.severity)
-            state.findings_by_code[f.code] = state.findings_by_code.get(f.code, 0) + 1
             row = {"site": site, **f.to_dict()}
             self.sink.write(json.dumps(row, ensure_ascii=False, default=str) + "\n")
             if self.on_finding is not None:
@@ -362,6 +368,8 @@ def _summary(sites: dict[str, SiteState], verdicts: dict[str, list[dict]], as_of
     for name in sorted(sites):
         state = sites[name]
         items = verdicts[name]
+        for item in items:
+            item["hidden_by_baseline"] = sum(state.hidden_by_baseline.get(c, 0) for c in item.get("codes") or ())
         failed = any(i["failed"] and i.get("veto", True) for i in items)
         rows.append({
             "site": name,
@@ -374,6 +382,8 @@ def _summary(sites: dict[str, SiteState], verdicts: dict[str, list[dict]], as_of
             "veto_items": items,
             "findings_by_code": dict(sorted(state.findings_by_code.items())),
             "findings": sum(state.findings_by_code.values()),
+            "hidden_by_baseline": dict(sorted(state.hidden_by_baseline.items())),
+            "findings_listed": sum(state.findings_by_code.values()) - sum(state.hidden_by_baseline.values()),
         })
     passed = sum(1 for r in rows if r["passed"])
     return {

@@ -220,7 +220,7 @@ def write_html(out: Path, summary: dict, tally: _Tally | None = None) -> Path:
         cls = "pass" if site["passed"] else "fail"
         parts.append(
             f"<section id='site-{h(site['site'])}'><h2>{h(site['site'])} <span class='badge {cls}'>{h(site['verdict'])}</span></h2>"
-            f"<p class='muted'>页面 {site['pages']} 个（无法检查 {site['failed_pages']} 个）</p>"
+            f"<p class='muted'>页面 {site['pages']} 个（无法检查 {site['failed_pages']} 个）{_hidden_note(site)}</p>"
             "<h3>单项否决指标</h3><table><tr><th>指标</th><th>结论</th><th>数量 / 阈值</th><th>依据</th><th>证据</th></tr>"
         )
         for item in site["veto_items"]:
@@ -232,12 +232,15 @@ def write_html(out: Path, summary: dict, tally: _Tally | None = None) -> Path:
                 verdict = "<span class='sev-warning'>提示（不否决）</span>"
             threshold = item.get("threshold")
             parts.append(
-                f"<tr><td>{h(item['item'])}</td><td>{verdict}</td><td>{item.get('count', '')} / {h(str(threshold))}</td>"
+                f"<tr><td>{h(item['item'])}</td><td>{verdict}</td><td>{item.get('count', '')} / {h(str(threshold))}"
+                f"{'（其中基线隐藏 %d）' % item['hidden_by_baseline'] if item.get('hidden_by_baseline') else ''}</td>"
                 f"<td>{h(item.get('rule_source', ''))}</td><td>{_evidence_html(item.get('evidence') or [])}</td></tr>"
             )
         parts.append("</table>")
         rows = per_site.get(site["site"], [])
-        parts.append(f"<h3>问题清单（{site['findings']} 条）</h3>")
+        hidden = sum((site.get("hidden_by_baseline") or {}).values())
+        listed = site.get("findings_listed", site["findings"])
+        parts.append(f"<h3>问题清单（{listed} 条" + (f"，另有 {hidden} 条已知问题被基线隐藏" if hidden else "") + "）</h3>")
         if rows:
             parts.append("<details open><summary>展开 / 收起</summary><table><tr><th>规则</th><th>程度</th><th>问题</th>"
                          "<th>网址 / 位置</th><th>原文</th><th>建议</th><th>依据</th></tr>")
@@ -263,6 +266,15 @@ def write_html(out: Path, summary: dict, tally: _Tally | None = None) -> Path:
     path = out / "report.html"
     path.write_text("".join(parts), encoding="utf-8")
     return path
+
+
+def _hidden_note(site: dict) -> str:
+    """Every report says what a baseline hid: hidden findings still count in the verdict."""
+    hidden = sum((site.get("hidden_by_baseline") or {}).values())
+    if not hidden:
+        return ""
+    codes = "、".join(f"{code} {n} 条" for code, n in site["hidden_by_baseline"].items())
+    return f"　<strong>基线隐藏已知问题 {hidden} 条（{html.escape(codes)}），结论仍按全部问题判定</strong>"
 
 
 def write_reports(out: Path, summary: dict) -> dict[str, Path]:
