@@ -12,6 +12,7 @@ from ..document import Finding
 from ..errors import DictionaryError
 from ..paths import DICTIONARIES_DIR
 from ..text.matcher import PhraseMatcher
+from ..typo.pairs import load_confusion_pairs  # noqa: F401  (re-exported for callers)
 from .base import Check, Context
 from .registry import register
 
@@ -24,21 +25,6 @@ def _load_yaml(path) -> dict:
         return yaml.safe_load(path.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as exc:
         raise DictionaryError(f"{path}: {exc}") from None
-
-
-def load_confusion_pairs(path=TYPO_DIR / "confusion_pairs.tsv") -> dict[str, tuple[str, str]]:
-    """wrong -> (right, source id) from a TSV with '#' comment lines."""
-    pairs: dict[str, tuple[str, str]] = {}
-    if not path.is_file():
-        return pairs
-    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-        if not line.strip() or line.startswith("#"):
-            continue
-        cols = line.split("\t")
-        if len(cols) < 2 or not cols[0] or not cols[1]:
-            raise DictionaryError(f"{path.name}:{n}: expected 'wrong<TAB>right<TAB>source'")
-        pairs[cols[0]] = (cols[1], cols[2].strip() if len(cols) > 2 else "")
-    return pairs
 
 
 @register

@@ -252,7 +252,7 @@ def build_tables(dict_dir: Path, out_dir: Path, model) -> dict:
     titles = [t.strip() for t in _read_lines(dict_dir / "policy_titles.txt") if t.strip()]
     # The curated QC101 pairs (dictionaries/typos/confusion_pairs.tsv): only pairs whose wrong
     # form never occurs in real official text (标志/标识 is not one of them).
-    from ..checks.typos import load_confusion_pairs
+    from .pairs import load_confusion_pairs
 
     pairs = [f"{wrong}\t{right}" for wrong, (right, _) in sorted(load_confusion_pairs().items())
              if len(right) == len(wrong) and right != wrong]
