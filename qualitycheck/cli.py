@@ -20,7 +20,7 @@ EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
 
 def _fail(message: str) -> None:
-    click.echo(f"qualitycheck: error: {message}", err=True)
+    click.echo(f"qualitycheck：错误：{message}", err=True)
     sys.exit(EXIT_ERROR)
 
 
@@ -119,7 +119,7 @@ def check(paths, fmt, fail_on, select, ignore, extend_select, published, url, no
             message = str(exc)
             prefix = f"{path}: "
             results.append(FileResult(path, error=message[len(prefix):] if message.startswith(prefix) else message))
-            click.echo(f"qualitycheck: error: {message}", err=True)
+            click.echo(f"qualitycheck：错误：{message}", err=True)
     report = get_reporter(fmt)(results)
     if output:
         try:
@@ -148,7 +148,7 @@ def _expand(paths: tuple[str, ...]) -> list[str]:
             found = sorted(str(f) for f in p.rglob("*") if f.is_file() and f.suffix.lower() in CHECKABLE_SUFFIXES
                            and not any(part.startswith(".") for part in f.relative_to(p).parts))
             if not found:
-                click.echo(f"qualitycheck: warning: {path}: no text, HTML or .docx files in this folder", err=True)
+                click.echo(f"qualitycheck：提示：{path}：此目录中没有文本、HTML 或 .docx 文件", err=True)
             out.extend(found)
         else:
             out.append(path)

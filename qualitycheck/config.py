@@ -22,11 +22,11 @@ def _load_toml(path: Path) -> dict[str, Any]:
         with path.open("rb") as fh:
             return tomllib.load(fh)
     except FileNotFoundError:
-        raise ConfigError(f"{path}: configuration file not found") from None
+        raise ConfigError(f"{path}：找不到配置文件") from None
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+        raise ConfigError(f"{path}：不是有效的 TOML（{exc}）") from None
     except OSError as exc:
-        raise ConfigError(f"{path}: cannot read configuration: {exc.strerror}") from None
+        raise ConfigError(f"{path}：无法读取配置文件（{exc.strerror}）") from None
 
 
 _DEFAULTS: dict[str, Any] = _load_toml(DEFAULTS_PATH)
@@ -36,10 +36,10 @@ def _merge(base: dict[str, Any], override: dict[str, Any], where: str) -> dict[s
     out = copy.deepcopy(base)
     for key, value in override.items():
         if key not in base:
-            raise ConfigError(f"{where}: unknown option '{key}'")
+            raise ConfigError(f"{where}：未知选项“{key}”")
         if isinstance(base[key], dict):
             if not isinstance(value, dict):
-                raise ConfigError(f"{where}: '{key}' must be a table")
+                raise ConfigError(f"{where}：“{key}”必须是一个表（[{key}]）")
             if key == "severity":
                 out[key].update(value)
             else:
@@ -114,15 +114,15 @@ class Config:
     def _validate(self, where: str) -> None:
         d = self.data
         if d["fail_on"] not in SEVERITIES:
-            raise ConfigError(f"{where}: fail_on must be one of {', '.join(SEVERITIES)}")
+            raise ConfigError(f"{where}：fail_on 必须是以下之一：{'、'.join(SEVERITIES)}")
         for code, sev in d["severity"].items():
             if sev not in SEVERITIES:
-                raise ConfigError(f"{where}: severity for {code} must be one of {', '.join(SEVERITIES)}")
+                raise ConfigError(f"{where}：{code} 的级别必须是以下之一：{'、'.join(SEVERITIES)}")
         if d["as_of"]:
             try:
                 date.fromisoformat(d["as_of"])
             except ValueError:
-                raise ConfigError(f"{where}: as_of must be a date YYYY-MM-DD, got {d['as_of']!r}") from None
+                raise ConfigError(f"{where}：as_of 必须是 YYYY-MM-DD 格式的日期，实际为 {d['as_of']!r}") from None
         base = self.path.parent if self.path else Path.cwd()
         accepted = set(d["accept"])
         if d["accept_file"]:
@@ -131,7 +131,7 @@ class Config:
                 try:
                     lines = accept_path.read_text(encoding="utf-8").splitlines()
                 except (OSError, UnicodeDecodeError) as exc:
-                    raise ConfigError(f"{where}: accept_file {accept_path}: cannot read it as UTF-8 text ({exc})") from None
+                    raise ConfigError(f"{where}：accept_file {accept_path} 无法按 UTF-8 文本读取（{exc}）") from None
                 accepted.update(line.strip() for line in lines if line.strip() and not line.startswith("#"))
         self.accepted = frozenset(accepted)
         self.baseline = frozenset()
@@ -140,7 +140,7 @@ class Config:
             try:
                 lines = path.read_text(encoding="utf-8").splitlines()
             except (OSError, UnicodeDecodeError) as exc:
-                raise ConfigError(f"{where}: baseline {path}: cannot read it ({exc})") from None
+                raise ConfigError(f"{where}：基线文件 {path} 无法读取（{exc}）") from None
             self.baseline = frozenset(ln.split()[0] for ln in lines if ln.strip() and not ln.startswith("#"))
 
     @property

@@ -71,7 +71,7 @@ def test_missing_file_exits_2_but_other_files_are_still_checked(run, tmp_path):
     assert result.exit_code == 2
     payload = json.loads(result.stdout)
     errors = [f for f in payload["files"] if f["error"]]
-    assert len(errors) == 1 and "no such file" in errors[0]["error"]
+    assert len(errors) == 1 and "文件不存在" in errors[0]["error"]
     assert payload["summary"]["findings"] == 2
 
 
@@ -114,7 +114,7 @@ def test_bad_config_exits_2_with_one_line(run, tmp_path):
     (tmp_path / "qualitycheck.toml").write_text("fail_on = [\n", encoding="utf-8")
     result = run(write(tmp_path, "ok.txt", CLEAN))
     assert result.exit_code == 2
-    assert "not valid TOML" in result.output and "Traceback" not in result.output
+    assert "不是有效的 TOML" in result.output and "Traceback" not in result.output
 
 
 def test_rules_and_rule_commands(run):
@@ -131,7 +131,7 @@ def test_binary_and_empty_files_exit_2(run, tmp_path):
     (tmp_path / "empty.txt").write_bytes(b"")
     result = run(str(tmp_path / "junk.bin"), str(tmp_path / "empty.txt"))
     assert result.exit_code == 2
-    assert "binary" in result.output and "empty" in result.output
+    assert "二进制" in result.output and "为空" in result.output
 
 
 def test_correct_reads_lines_and_writes_json_lines(run, tmp_path):

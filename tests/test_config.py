@@ -29,11 +29,11 @@ def test_qualitycheck_toml_wins_over_pyproject(tmp_path):
     "content, message",
     [
         ("fail_on = 3\n", "must be str"),
-        ('fail_on = "fatal"\n', "fail_on must be one of"),
-        ('unknown_key = 1\n', "unknown option 'unknown_key'"),
-        ("select = [\n", "not valid TOML"),
-        ('as_of = "yesterday"\n', "as_of must be a date"),
-        ('[severity]\nQC201 = "loud"\n', "severity for QC201"),
+        ('fail_on = "fatal"\n', "fail_on 必须是以下之一"),
+        ('unknown_key = 1\n', "未知选项“unknown_key”"),
+        ("select = [\n", "不是有效的 TOML"),
+        ('as_of = "yesterday"\n', "as_of 必须是 YYYY-MM-DD"),
+        ('[severity]\nQC201 = "loud"\n', "QC201 的级别"),
     ],
 )
 def test_bad_config_is_a_clear_error(tmp_path, content, message):

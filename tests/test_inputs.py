@@ -90,10 +90,10 @@ def test_data_qc_ignore_attribute():
 @pytest.mark.parametrize(
     "data, message",
     [
-        (b"", "empty"),
-        (b"   \n\t ", "empty"),
-        (bytes(range(256)) * 20, "binary"),
-        (b"\x89PNG\r\n\x1a\n" + bytes(2000), "binary"),
+        (b"", "为空"),
+        (b"   \n\t ", "为空"),
+        (bytes(range(256)) * 20, "二进制"),
+        (b"\x89PNG\r\n\x1a\n" + bytes(2000), "二进制"),
     ],
 )
 def test_bad_bytes_raise_clear_input_errors(data, message):
@@ -110,9 +110,9 @@ def test_broken_docx_is_an_input_error():
 
 
 def test_missing_file_and_directory(tmp_path):
-    with pytest.raises(InputError, match="no such file"):
+    with pytest.raises(InputError, match="文件不存在"):
         load_document(tmp_path / "missing.txt")
-    with pytest.raises(InputError, match="directory"):
+    with pytest.raises(InputError, match="目录"):
         load_document(tmp_path)
 
 
@@ -122,7 +122,7 @@ def test_oversized_file_is_refused_before_reading(tmp_path):
         fh.write(b"<html><body>")
         fh.write(("<p>" + "政府网站" * 100 + "</p>").encode() * 45000)  # about 54 MB
         fh.write(b"</body></html>")
-    with pytest.raises(InputError, match="MB limit"):
+    with pytest.raises(InputError, match="MB 上限"):
         load_document(big, max_bytes=20 * 1024 * 1024)
 
 
@@ -139,5 +139,5 @@ def test_sniff_kind():
 
 def test_undecodable_bytes_are_an_unknown_encoding():
     data = ("正文".encode("utf-8") + b"\x81\x30\xff\xfe\x80") * 200  # neither UTF-8, UTF-16 nor GB18030
-    with pytest.raises(InputError, match="unknown text encoding"):
+    with pytest.raises(InputError, match="无法识别的文本编码"):
         document_from_bytes(data, "x.txt")

@@ -92,7 +92,7 @@ def test_one_bad_page_never_stops_the_batch(tmp_path):
     rows = read_jsonl(tmp_path / "out" / "findings.jsonl")
     failed = {Path(r["source"]).name: r["message"] for r in rows if r["code"] == "QC900"}
     assert set(failed) == {"empty.html", "junk.html", "big.html"}
-    assert "empty" in failed["empty.html"] and "binary" in failed["junk.html"] and "MB" in failed["big.html"]
+    assert "为空" in failed["empty.html"] and "二进制" in failed["junk.html"] and "MB" in failed["big.html"]
     assert any(r["code"] == "QC205" and r["source"].endswith("gbk.html") for r in rows)  # GBK page was read
     assert summary["sites"][0]["failed_pages"] == 3
 

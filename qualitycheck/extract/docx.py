@@ -15,11 +15,11 @@ def docx_to_document(data: bytes, source: str = "<docx>") -> Document:
         import docx  # python-docx
         from docx.opc.exceptions import PackageNotFoundError
     except ImportError as exc:  # pragma: no cover - a declared dependency
-        raise InputError(f"{source}: python-docx is not installed") from exc
+        raise InputError(f"{source}：未安装 python-docx，无法读取 .docx") from exc
     try:
         document = docx.Document(io.BytesIO(data))
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as exc:
-        raise InputError(f"{source}: not a readable .docx file ({exc.__class__.__name__})") from None
+        raise InputError(f"{source}：不是可读取的 .docx 文件（{exc.__class__.__name__}）") from None
     title = None
     lines: list[str] = []
     for block in document.element.body.iterchildren():
@@ -42,7 +42,7 @@ def docx_to_document(data: bytes, source: str = "<docx>") -> Document:
                     lines.append("\t".join(cells))
     body = "\n".join(lines).strip("\n")
     if not body.strip() and not title:
-        raise InputError(f"{source}: the document has no text")
+        raise InputError(f"{source}：文档中没有文字")
     if title:
         text = title + "\n\n" + body
         segments = [Segment("title", 0, len(title)), Segment("body", len(title) + 2, len(text))]

@@ -92,7 +92,7 @@ def decode(data: bytes, *, declared: str | None = None, html: bool = False, name
     if utf16_text is not None:
         return _checked(utf16_text, "utf-16-le", name)
     if b"\x00" in data[:8000]:
-        raise InputError(f"{name}: looks like a binary file, not text or HTML")
+        raise InputError(f"{name}：看起来是二进制文件，不是文本或 HTML")
     candidates: list[str] = []
     if declared:
         candidates.append(declared)
@@ -113,10 +113,10 @@ def decode(data: bytes, *, declared: str | None = None, html: bool = False, name
     text = data.decode("gb18030", errors="replace")
     if text.count("\ufffd") / max(len(text), 1) < 0.01:
         return _checked(text, "gb18030", name)
-    raise InputError(f"{name}: unknown text encoding (not UTF-8, UTF-16 or GB18030)")
+    raise InputError(f"{name}：无法识别的文本编码（不是 UTF-8、UTF-16 或 GB18030）")
 
 
 def _checked(text: str, encoding: str, name: str) -> tuple[str, str]:
     if _control_ratio(text) > 0.05:
-        raise InputError(f"{name}: looks like a binary file, not text or HTML")
+        raise InputError(f"{name}：看起来是二进制文件，不是文本或 HTML")
     return text, encoding

@@ -40,21 +40,21 @@ def read_input(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
     try:
         size = p.stat().st_size
     except FileNotFoundError:
-        raise InputError(f"{path}: no such file") from None
+        raise InputError(f"{path}：文件不存在") from None
     except OSError as exc:
-        raise InputError(f"{path}: cannot read: {exc.strerror}") from None
+        raise InputError(f"{path}：无法读取（{exc.strerror}）") from None
     if p.is_dir():
-        raise InputError(f"{path}: is a directory")
+        raise InputError(f"{path}：这是一个目录，不是文件")
     if size > max_bytes:
         raise InputError(
-            f"{path}: file is {size / 1048576:.1f} MB, over the {max_bytes / 1048576:.0f} MB limit (limits.max_file_mb)"
+            f"{path}：文件 {size / 1048576:.1f} MB，超过 {max_bytes / 1048576:.0f} MB 上限（limits.max_file_mb）"
         )
     try:
         data = p.read_bytes()
     except OSError as exc:
-        raise InputError(f"{path}: cannot read: {exc.strerror}") from None
+        raise InputError(f"{path}：无法读取（{exc.strerror}）") from None
     if not data.strip():
-        raise InputError(f"{path}: empty file")
+        raise InputError(f"{path}：文件为空")
     return data
 
 
@@ -68,7 +68,7 @@ def document_from_bytes(
 ) -> Document:
     """Build a Document from raw bytes of text, HTML or .docx."""
     if not data.strip():
-        raise InputError(f"{name}: empty input")
+        raise InputError(f"{name}：输入为空")
     kind = kind or sniff_kind(data, name)
     if kind == "docx":
         doc = docx_to_document(data, name)
@@ -79,7 +79,7 @@ def document_from_bytes(
         text, _ = decode(data, name=name)
         text = text.replace("\r\n", "\n").replace("\r", "\n")
         if not text.strip():
-            raise InputError(f"{name}: empty input")
+            raise InputError(f"{name}：输入为空")
         doc = Document(text=text, source=name, kind="text", url=url)
     if published is not None:
         doc.published = published

@@ -48,15 +48,15 @@ def prepare_html(text: str) -> str:
 
 def parse_tree(text: str, name: str = "input", *, keep_comments: bool = False) -> lxml.html.HtmlElement:
     if not text.strip():
-        raise InputError(f"{name}: empty HTML")
+        raise InputError(f"{name}：HTML 内容为空")
     parser = lxml.html.HTMLParser(remove_comments=not keep_comments, remove_pis=True, recover=True,
                                   no_network=True, default_doctype=False)
     try:
         tree = lxml.html.document_fromstring(prepare_html(text), parser=parser)
     except (etree.ParserError, ValueError) as exc:
-        raise InputError(f"{name}: cannot parse HTML: {exc}") from None
+        raise InputError(f"{name}：无法解析 HTML（{exc}）") from None
     if tree is None:
-        raise InputError(f"{name}: cannot parse HTML")
+        raise InputError(f"{name}：无法解析 HTML")
     return tree
 
 
@@ -80,13 +80,13 @@ def decode_page(data: bytes | str, name: str) -> tuple[str, str]:
     before a declared charset, which often lies)."""
     if isinstance(data, str):
         if not data.strip():
-            raise InputError(f"{name}: empty input")
+            raise InputError(f"{name}：输入为空")
         return data, "str"
     if not data or not data.strip():
-        raise InputError(f"{name}: empty input")
+        raise InputError(f"{name}：输入为空")
     text, enc = decode(data, html=True, name=name)
     if not text.strip():
-        raise InputError(f"{name}: empty input")
+        raise InputError(f"{name}：输入为空")
     return text, enc
 
 
