@@ -122,7 +122,7 @@ def main() -> None:
                     payload = json.loads(data)
                     wall.append(elapsed)
                     server_ms.append(payload["check_ms"])
-                    n_findings = len(payload["findings"])
+                    n_findings = len(payload["files"][0]["findings"])
             conn.close()
         finally:
             proc.terminate()

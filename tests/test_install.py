@@ -81,6 +81,8 @@ def test_wheel_carries_the_dictionaries_and_models(build: dict[str, Path]) -> No
     assert "qualitycheck/_data/models/typo/lm.npz" in names
     expected = sum(1 for p in (ROOT / "dictionaries").rglob("*") if p.is_file() and "__pycache__" not in p.parts)
     assert sum(1 for n in names if n.startswith("qualitycheck/_data/dictionaries/")) == expected
+    # the published JSON Schema of the CLI's and the API's output travels with the package
+    assert "qualitycheck/schemas/findings.schema.json" in names
 
 
 @pytest.mark.parametrize("how", ["wheel", "path"])

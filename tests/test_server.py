@@ -92,15 +92,15 @@ def multipart(fields: dict[str, str], files: dict[str, tuple[str, bytes, str]]):
 
 def codes(data) -> dict[str, list[dict]]:
     out: dict[str, list[dict]] = {}
-    for f in data["findings"]:
+    for f in data["files"][0]["findings"]:
         out.setdefault(f["code"], []).append(f)
     return out
 
 
 def assert_spans_match(data):
     """Every span is an offset into document.text and covers the finding's match."""
-    text = data["document"]["text"]
-    for f in data["findings"]:
+    text = data["files"][0]["text"]
+    for f in data["files"][0]["findings"]:
         if f["span"]:
             assert text[f["span"]["start"]:f["span"]["end"]] == f["match"], f
 
@@ -128,7 +128,9 @@ def test_healthz_reports_warm_models(server):
 def test_check_json_text(server):
     data = check_json(server, {"text": ARTICLE})
     assert data["schema"] == "qualitycheck/findings@1"
-    assert data["document"] == {"kind": "text", "title": None, "published": None, "url": None, "text": ARTICLE}
+    entry = data["files"][0]
+    assert {k: entry[k] for k in ("kind", "title", "published", "url", "error", "text")} == {
+        "kind": "text", "title": None, "published": None, "url": None, "error": None, "text": ARTICLE}
     found = codes(data)
     repeated = found["QC102"][0]
     assert repeated["span"] == {"start": 3, "end": 4} and repeated["match"] == "的"
@@ -136,7 +138,7 @@ def test_check_json_text(server):
     assert [f["match"] for f in found["QC205"]] == ["截止", "登陆"]
     assert found["QC205"][0]["suggestions"] == ["截至"]
     assert isinstance(data["timing_ms"], (int, float)) and data["timing_ms"] >= 0
-    assert data["summary"]["findings"] == len(data["findings"])
+    assert data["summary"]["findings"] == len(data["files"][0]["findings"])
     assert_spans_match(data)
 
 
@@ -145,7 +147,7 @@ def test_check_json_html_published_select(server):
             "<h1>关于开展检查的通知</h1><div class='content'><p>发布时间：2019-03-01</p>"
             "<p>请各单位登陆系统填报。国家工商行政管理总局的文件继续有效的的。</p></div></body></html>")
     data = check_json(server, {"html": html, "url": "http://example.gov.cn/a.html", "select": ["QC2"]})
-    doc = data["document"]
+    doc = data["files"][0]
     assert doc["kind"] == "html" and doc["title"] == "关于开展检查的通知"
     assert doc["published"] == "2019-03-01" and doc["url"] == "http://example.gov.cn/a.html"
     found = codes(data)
@@ -154,7 +156,7 @@ def test_check_json_html_published_select(server):
     assert_spans_match(data)
     # The same page published before the 2018 reform: the old agency name was right then.
     older = check_json(server, {"html": html, "published": "2017-06-01", "select": "QC201"})
-    assert older["document"]["published"] == "2017-06-01"
+    assert older["files"][0]["published"] == "2017-06-01"
     assert "QC201" not in codes(older)
 
 
@@ -176,11 +178,11 @@ def test_check_multipart_docx(server, tmp_path):
                                         "application/vnd.openxmlformats-officedocument.wordprocessingml.document")})
     status, _, data = request(server, "POST", "/v1/check", body, headers)
     assert status == 200, data
-    assert data["document"]["kind"] == "docx"
-    assert data["document"]["title"] == "关于做好年度工作的通知"
-    assert data["document"]["published"] == "2024-12-01"
+    assert data["files"][0]["kind"] == "docx"
+    assert data["files"][0]["title"] == "关于做好年度工作的通知"
+    assert data["files"][0]["published"] == "2024-12-01"
     assert "QC102" in codes(data) and "QC205" in codes(data)
-    assert all(f["source"] == "通知.docx" for f in data["findings"])
+    assert all(f["source"] == "通知.docx" for f in data["files"][0]["findings"])
     assert_spans_match(data)
 
 
@@ -188,7 +190,7 @@ def test_check_multipart_gbk_text_file_and_text_field(server):
     body, headers = multipart({}, {"file": ("article.txt", ARTICLE.encode("gbk"), "text/plain")})
     status, _, data = request(server, "POST", "/v1/check", body, headers)
     assert status == 200, data
-    assert data["document"]["text"] == ARTICLE
+    assert data["files"][0]["text"] == ARTICLE
     body, headers = multipart({"text": ARTICLE, "select": "QC1"}, {})
     status, _, data = request(server, "POST", "/v1/check", body, headers)
     assert status == 200 and set(codes(data)) <= {"QC101", "QC102", "QC103"} and "QC102" in codes(data)
@@ -197,18 +199,18 @@ def test_check_multipart_gbk_text_file_and_text_field(server):
 def test_check_raw_bodies(server):
     status, _, data = request(server, "POST", "/v1/check", ARTICLE.encode("utf-8"),
                               {"Content-Type": "text/plain; charset=utf-8"})
-    assert status == 200 and data["document"]["text"] == ARTICLE
+    assert status == 200 and data["files"][0]["text"] == ARTICLE
     # GBK bytes with no charset: detected, not assumed.
     status, _, data = request(server, "POST", "/v1/check?published=2024-01-02", ARTICLE.encode("gbk"),
                               {"Content-Type": "text/plain"})
-    assert status == 200 and data["document"]["text"] == ARTICLE
-    assert data["document"]["published"] == "2024-01-02"
+    assert status == 200 and data["files"][0]["text"] == ARTICLE
+    assert data["files"][0]["published"] == "2024-01-02"
     status, _, data = request(server, "POST", "/v1/check", ARTICLE.encode("gb18030"),
                               {"Content-Type": "text/plain; charset=GB18030"})
-    assert status == 200 and data["document"]["text"] == ARTICLE
+    assert status == 200 and data["files"][0]["text"] == ARTICLE
     html = f"<html><body><div class='content'><p>{ARTICLE}</p></div></body></html>"
     status, _, data = request(server, "POST", "/v1/check", html.encode("utf-8"), {"Content-Type": "text/html"})
-    assert status == 200 and data["document"]["kind"] == "html" and "QC102" in codes(data)
+    assert status == 200 and data["files"][0]["kind"] == "html" and "QC102" in codes(data)
 
 
 def test_check_form_and_untyped_bodies(server):
@@ -216,13 +218,13 @@ def test_check_form_and_untyped_bodies(server):
 
     form = urlencode({"text": ARTICLE, "select": "QC1"}).encode()
     status, _, data = request(server, "POST", "/v1/check", form, {"Content-Type": "application/x-www-form-urlencoded"})
-    assert status == 200 and data["document"]["text"] == ARTICLE and set(codes(data)) <= {"QC101", "QC102", "QC103"}
+    assert status == 200 and data["files"][0]["text"] == ARTICLE and set(codes(data)) <= {"QC101", "QC102", "QC103"}
     # curl --data-binary @article.txt sends the form type: a clear hint, not a crash.
     status, _, data = request(server, "POST", "/v1/check", ARTICLE, {"Content-Type": "application/x-www-form-urlencoded"})
     assert_error(status, data, 400, "missing_text")
     assert "text/plain" in data["error"]["message"]
     status, _, data = request(server, "POST", "/v1/check", ARTICLE.encode("gbk"))  # no Content-Type: sniffed
-    assert status == 200 and data["document"]["text"] == ARTICLE
+    assert status == 200 and data["files"][0]["text"] == ARTICLE
 
 
 def test_offsets_count_code_points(server):
@@ -278,7 +280,7 @@ def test_concurrent_requests(server):
     with ThreadPoolExecutor(6) as pool:
         results = list(pool.map(one, texts))
     for text, data in zip(texts, results):
-        assert data["document"]["text"] == text
+        assert data["files"][0]["text"] == text
         assert "QC102" in codes(data) and "QC205" in codes(data)
         assert_spans_match(data)
 
@@ -361,7 +363,7 @@ def test_size_limit(server):
                  headers={"Content-Type": "text/plain"}, encode_chunked=True)
     resp = conn.getresponse()
     data = json.loads(resp.read())
-    assert resp.status == 200 and data["document"]["text"] == ARTICLE
+    assert resp.status == 200 and data["files"][0]["text"] == ARTICLE
     conn.request("POST", "/v1/check", body=iter([big[: limit // 2], big[limit // 2:]]),
                  headers={"Content-Type": "text/plain"}, encode_chunked=True)
     resp = conn.getresponse()

@@ -9,7 +9,8 @@ Endpoints::
     GET  /            the editors' page (static/editor.html, self-contained)
     GET  /healthz     {"status": "ok", "ready": true, "models": {...}}
     GET  /v1/rules    every rule: code, name, severity, summary, source
-    POST /v1/check    text, HTML or a .docx -> {"schema": "qualitycheck/findings@1", ...}
+    POST /v1/check    text, HTML or a .docx -> the report of `check --format json`
+                      (qualitycheck/schemas/findings.schema.json), with the checked text
     GET  /v1/accept   the accept list
     POST /v1/accept   {"phrase": "..."} -> appended to the accept file
 
@@ -43,10 +44,11 @@ import click
 from .. import __version__
 from ..api import warm_up
 from ..config import Config
-from ..document import SEVERITIES, Document
+from ..document import Document
 from ..errors import ConfigError, QualityCheckError
+from ..report import FileResult
+from ..report.json_report import report_payload
 
-SCHEMA = "qualitycheck/findings@1"
 DEFAULT_MAX_MB = 5.0
 DEFAULT_ACCEPT_FILE = "qualitycheck-accept.txt"
 MAX_PHRASE_CHARS = 50
@@ -654,23 +656,12 @@ class _Handler(BaseHTTPRequestHandler):
         except ConfigError as exc:
             raise ApiError(400, "bad_option", f"选项无效：{exc} / Invalid option: {exc}") from None
         check_ms = (time.perf_counter() - t_check) * 1000
-        counts = {sev: 0 for sev in reversed(SEVERITIES)}
-        for f in findings:
-            counts[f.severity] = counts.get(f.severity, 0) + 1
-        payload = {
-            "schema": SCHEMA,
-            "document": {
-                "kind": doc.kind,
-                "title": doc.title,
-                "published": doc.published.isoformat() if doc.published else None,
-                "url": doc.url,
-                "text": doc.text,
-            },
-            "findings": [f.to_dict() for f in findings],
-            "summary": {"findings": len(findings), "by_severity": counts},
-            "timing_ms": round((time.perf_counter() - started) * 1000, 1),
-            "check_ms": round(check_ms, 1),
-        }
+        # The same object as `check --format json` (qualitycheck/schemas/findings.schema.json),
+        # with the checked text in the file entry so the spans can be placed.
+        result = FileResult(source=doc.source, document=doc, findings=findings)
+        payload = report_payload([result], include_text=True)
+        payload["timing_ms"] = round((time.perf_counter() - started) * 1000, 1)
+        payload["check_ms"] = round(check_ms, 1)
         self._send(200, _json(payload))
 
 

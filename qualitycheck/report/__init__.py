@@ -7,7 +7,9 @@ from typing import Callable
 
 from ..document import Document, Finding
 
-SCHEMA = "qualitycheck/findings@1"
+SCHEMA = "qualitycheck/findings@1"  # a whole report (check --format json, POST /v1/check)
+LINE_SCHEMA = "qualitycheck/finding@1"  # one line of --format jsonl
+# Both are defined in qualitycheck/schemas/findings.schema.json.
 
 
 @dataclass

@@ -1,16 +1,24 @@
-"""JSON and JSON Lines reports ("schema": "qualitycheck/findings@1")."""
+"""JSON and JSON Lines reports.
+
+One shape for the CLI and the HTTP API, published as qualitycheck/schemas/findings.schema.json:
+a report (``"schema": "qualitycheck/findings@1"``) from ``check --format json`` and ``POST
+/v1/check``, and one finding per line (``qualitycheck/finding@1``) from ``--format jsonl``.
+"""
 
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from .. import __version__
-from . import SCHEMA, FileResult
+from ..document import SEVERITIES
+from . import LINE_SCHEMA, SCHEMA, FileResult
 
 
-def _file_entry(res: FileResult) -> dict:
+def file_entry(res: FileResult, *, include_text: bool = False) -> dict[str, Any]:
+    """One checked input; ``include_text`` adds the checked text (the API does, so spans can be placed)."""
     doc = res.document
-    return {
+    entry: dict[str, Any] = {
         "source": res.source,
         "kind": doc.kind if doc else None,
         "url": doc.url if doc else None,
@@ -19,11 +27,16 @@ def _file_entry(res: FileResult) -> dict:
         "error": res.error,
         "findings": [f.to_dict() for f in res.findings],
     }
+    if doc is not None and doc.meta.get("published_from"):
+        entry["published_from"] = doc.meta["published_from"]
+    if include_text and doc is not None:
+        entry["text"] = doc.text
+    return entry
 
 
 def summary(results: list[FileResult]) -> dict:
     by_code: dict[str, int] = {}
-    by_severity: dict[str, int] = {}
+    by_severity: dict[str, int] = {sev: 0 for sev in reversed(SEVERITIES)}
     for res in results:
         for f in res.findings:
             by_code[f.code] = by_code.get(f.code, 0) + 1
@@ -37,21 +50,25 @@ def summary(results: list[FileResult]) -> dict:
     }
 
 
-def render(results: list[FileResult]) -> str:
-    payload = {
+def report_payload(results: list[FileResult], *, include_text: bool = False) -> dict[str, Any]:
+    """The qualitycheck/findings@1 object, shared by ``check --format json`` and the HTTP API."""
+    return {
         "schema": SCHEMA,
         "tool": {"name": "qualitycheck", "version": __version__},
-        "files": [_file_entry(r) for r in results],
+        "files": [file_entry(r, include_text=include_text) for r in results],
         "summary": summary(results),
     }
-    return json.dumps(payload, ensure_ascii=False, indent=2) + "\n"
+
+
+def render(results: list[FileResult]) -> str:
+    return json.dumps(report_payload(results), ensure_ascii=False, indent=2) + "\n"
 
 
 def render_lines(results: list[FileResult]) -> str:
     lines = []
     for res in results:
         if res.error:
-            lines.append({"schema": SCHEMA, "source": res.source, "error": res.error})
+            lines.append({"schema": LINE_SCHEMA, "source": res.source, "error": res.error})
         for f in res.findings:
-            lines.append({"schema": SCHEMA, **f.to_dict()})
+            lines.append({"schema": LINE_SCHEMA, **f.to_dict()})
     return "".join(json.dumps(line, ensure_ascii=False) + "\n" for line in lines)
