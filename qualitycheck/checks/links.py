@@ -26,6 +26,24 @@ def _kind(why: str) -> tuple[str, str]:
     return head, detail
 
 
+def _distinct_links(ctx: Context) -> list[tuple[object, int]]:
+    """The page's links, identical ones (same address, text, visibility) once with their count:
+    a footer block repeated in a page's template is one finding, not one per copy."""
+    page = ctx.doc.meta.get("page")
+    counts: dict[tuple, list] = {}
+    for link in getattr(page, "links", ()) if page is not None else ():
+        key = (link.href, link.text, link.hidden, link.why)
+        if key in counts:
+            counts[key][1] += 1
+        else:
+            counts[key] = [link, 1]
+    return [(link, n) for link, n in counts.values()]
+
+
+def _times(count: int) -> str:
+    return f"（本页出现 {count} 次）" if count > 1 else ""
+
+
 class _PageContentCheck(Check):
     scopes = ("link",)
     rule_source = SOURCE_VETO
@@ -45,8 +63,7 @@ class InjectedLink(_PageContentCheck):
     severity = "error"
 
     def run(self, ctx: Context) -> Iterable[Finding]:
-        page = ctx.doc.meta.get("page")
-        for link in getattr(page, "links", ()) if page is not None else ():
+        for link, count in _distinct_links(ctx):
             if not link.why:
                 continue
             kind, detail = _kind(link.why)
@@ -54,9 +71,10 @@ class InjectedLink(_PageContentCheck):
                 continue
             hidden = "（隐藏）" if link.hidden else ""
             yield self._finding(
-                ctx, f"疑似{_TERM_KINDS[kind]}暗链{hidden}：“{link.text or link.href}” → {link.href}（命中“{detail}”）。",
+                ctx, f"疑似{_TERM_KINDS[kind]}暗链{hidden}：“{link.text or link.href}” → {link.href}（命中“{detail}”）"
+                     f"{_times(count)}。",
                 link.text or link.href, "hidden" if link.hidden else "link",
-                {"href": link.href, "text": link.text, "why": link.why, "hidden": link.hidden}, kind,
+                {"href": link.href, "text": link.text, "why": link.why, "hidden": link.hidden, "count": count}, kind,
             )
 
 
@@ -70,12 +88,12 @@ class HiddenExternalLinks(_PageContentCheck):
     severity = "warning"
 
     def run(self, ctx: Context) -> Iterable[Finding]:
-        page = ctx.doc.meta.get("page")
-        for link in getattr(page, "links", ()) if page is not None else ():
+        for link, count in _distinct_links(ctx):
             if link.why == "hidden-external":
                 yield self._finding(
-                    ctx, f"隐藏区域中的外部链接：“{link.text or link.href}” → {link.href}，请确认是否被植入暗链。",
-                    link.text or link.href, "hidden", {"href": link.href, "text": link.text}, "hidden-external",
+                    ctx, f"隐藏区域中的外部链接：“{link.text or link.href}” → {link.href}{_times(count)}，请确认是否被植入暗链。",
+                    link.text or link.href, "hidden", {"href": link.href, "text": link.text, "count": count},
+                    "hidden-external",
                 )
 
 

@@ -7,32 +7,12 @@ and are hostile: control characters are dropped and spreadsheet formulas neutral
 from __future__ import annotations
 
 import json
-import re
 from datetime import date
 from pathlib import Path
 
 from .province import category_of, province_figures
 from .province_html import write_province_html
-
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "|", "%")
-
-
-def clean_text(value: object, limit: int = 500) -> str:
-    """Text safe for a .docx (no XML-illegal characters), at most ``limit`` characters."""
-    text = _CONTROL.sub("", str(value))
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-def safe_cell(value: object) -> object:
-    """A spreadsheet cell that is never run as a formula (CSV/XLSX injection)."""
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return value
-    text = clean_text(value, 2000)
-    if text.startswith(_FORMULA_START):
-        text = "'" + text
-    return text
-
+from .sheets import clean_text, write_sheet
 
 def _pct(value: float | None) -> str:
     return "—" if value is None else f"{value:.2f}%"
@@ -168,30 +148,23 @@ def _cn_date(d: date) -> str:
 def write_annex_xlsx(path: Path, fig: dict) -> Path:
     from openpyxl import Workbook
 
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "问题网站"
-    ws.append(["序号", "网站名称", "网站", "地区", "级别", "主办单位", "问题类别", "单项否决项", "数量", "证据"])
-    n = 0
+    wb = Workbook(write_only=True)
+    rows = []
     for row in fig["site_rows"]:
         for item in row["failed_items"]:
-            n += 1
             head, cat = category_of(item["item"])
             evidence = "；".join(_evidence(e) for e in item.get("evidence", []))
-            ws.append([safe_cell(v) for v in (n, row["name"], row["site"], row["region"], row["level"],
-                                              row["organiser"], f"{head}·{cat}", item["item"],
-                                              item.get("count", 0), evidence)])
-    regions = wb.create_sheet("分地区")
-    regions.append(["地区", "抽查网站", "合格", "问题网站", "合格率(%)"])
-    for name, g in fig["by_region"].items():
-        regions.append([safe_cell(name), g["sites"], g["passed"], g["failed"],
-                        g["pass_rate"] if g["pass_rate"] is not None else "—"])
+            rows.append([len(rows) + 1, row["name"], row["site"], row["region"], row["level"], row["organiser"],
+                         f"{head}·{cat}", item["item"], item.get("count", 0), evidence])
+    write_sheet(wb, "问题网站", ["序号", "网站名称", "网站", "地区", "级别", "主办单位", "问题类别", "单项否决项", "数量", "证据"],
+                rows)
+    write_sheet(wb, "分地区", ["地区", "抽查网站", "合格", "问题网站", "合格率(%)"],
+                [[name, g["sites"], g["passed"], g["failed"], g["pass_rate"] if g["pass_rate"] is not None else "—"]
+                 for name, g in fig["by_region"].items()])
     cmp_ = fig.get("comparison")
     if cmp_:
-        rect = wb.create_sheet("整改情况")
-        rect.append(["网站名称", "网站", "问题", "状态"])
-        for r in cmp_["rectification"]:
-            rect.append([safe_cell(r["name"]), safe_cell(r["site"]), safe_cell(r["item"]), r["status"]])
+        write_sheet(wb, "整改情况", ["网站名称", "网站", "问题", "状态"],
+                    [[r["name"], r["site"], r["item"], r["status"]] for r in cmp_["rectification"]])
     wb.save(str(path))
     return path
 

@@ -12,6 +12,8 @@ from typing import Iterator
 from ..checks.registry import all_checks
 from ..document import SEVERITY_LABELS
 
+SEVERITY_ORDER = {label: rank for rank, label in enumerate(SEVERITY_LABELS.values())}
+
 HTML_FINDINGS_PER_SITE = 1000
 COLUMNS = [
     ("site", "站点"), ("code", "规则"), ("name", "名称"), ("severity", "严重程度"),
@@ -59,28 +61,84 @@ class _Tally:
             self.overflow[row["site"]] += 1
 
 
+SITE_SHEET_COLUMNS = ["规则", "名称", "严重程度", "问题", "原文", "建议", "出现页数", "出现次数", "网址", "其他网址（示例）",
+                      "行", "列", "位置", "依据", "证据"]
+_EXAMPLE_URLS = 3
+
+
+class _Group:
+    """Identical findings of one site (same rule, text and suggestion) on many pages: one row."""
+
+    __slots__ = ("first", "pages", "times", "urls")
+
+    def __init__(self, row: dict) -> None:
+        self.first, self.pages, self.times, self.urls = row, 0, 0, []
+
+    def add(self, row: dict) -> None:
+        self.pages += 1
+        self.times += int((row.get("evidence") or {}).get("count", 1) or 1)
+        url = row.get("url") or row.get("source")
+        if url and url != (self.first.get("url") or self.first.get("source")) and len(self.urls) < _EXAMPLE_URLS:
+            self.urls.append(url)
+
+    def cells(self) -> list[object]:
+        row = self.first
+        return [row["code"], row.get("name"), SEVERITY_LABELS.get(row.get("severity"), row.get("severity")),
+                row.get("message"), row.get("match"), _cell(row, "suggestions"), self.pages, self.times,
+                row.get("url") or row.get("source"), "\n".join(self.urls),
+                row.get("line"), row.get("column"), row.get("scope"), row.get("rule_source"), _cell(row, "evidence")]
+
+
+def _group_key(row: dict) -> tuple:
+    evidence = row.get("evidence") or {}
+    return (row["code"], row.get("rule_id"), row.get("match"), tuple(row.get("suggestions") or ()),
+            row.get("scope"), evidence.get("href"), None if row.get("match") else row.get("message"))
+
+
 def write_tables(out: Path, summary: dict) -> _Tally:
-    """findings.csv and findings.xlsx in one pass over findings.jsonl; returns the HTML tally."""
+    """findings.csv (every finding) and findings.xlsx (a summary sheet, then one sheet per site with
+    identical findings on many pages as one row with its counts), in one pass over findings.jsonl;
+    returns the HTML tally."""
     from openpyxl import Workbook
 
+    from .sheets import safe_csv_row, sheet_title, write_sheet
+
     tally = _Tally()
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet("站点结论")
-    ws.append(["站点", "结论", "页面数", "问题数", "未通过的单项否决项"])
-    for site in summary["sites"]:
-        failed = "；".join(f"{i['item']}（{i['count']}）" for i in site["veto_items"] if i["failed"] and i.get("veto", True))
-        ws.append([site["site"], site["verdict"], site["pages"], site["findings"], failed])
-    ws = wb.create_sheet("问题清单")
+    groups: dict[str, dict[tuple, _Group]] = defaultdict(dict)
     header = [title for _, title in COLUMNS]
-    ws.append(header)
     with (out / "findings.csv").open("w", encoding="utf-8-sig", newline="") as fh:  # BOM: Excel reads UTF-8
         writer = csv.writer(fh)
         writer.writerow(header)
         for row in iter_findings(out):
-            cells = [_cell(row, key) for key, _ in COLUMNS]
-            writer.writerow(cells)
-            ws.append([c[:32000] for c in cells])  # Excel's cell limit
+            writer.writerow(safe_csv_row(_cell(row, key) for key, _ in COLUMNS))
             tally.add(row)
+            site_groups = groups[row["site"]]
+            key = _group_key(row)
+            group = site_groups.get(key)
+            if group is None:
+                group = site_groups[key] = _Group(row)
+            group.add(row)
+    wb = Workbook(write_only=True)
+    taken: set[str] = set()
+    site_rows = []
+    sheet_of: dict[str, str] = {}
+    for site in summary["sites"]:
+        if groups.get(site["site"]):
+            sheet_of[site["site"]] = sheet_title(site["site"], taken | {"站点结论"})
+            taken.add(sheet_of[site["site"]].lower())
+    for site in summary["sites"]:
+        failed = "；".join(f"{i['item']}（{i['count']}）" for i in site["veto_items"] if i["failed"] and i.get("veto", True))
+        site_rows.append([site["site"], site["verdict"], site["pages"], site["findings"],
+                          site.get("hidden_by_baseline", 0), failed, sheet_of.get(site["site"], "")])
+    write_sheet(wb, "站点结论", ["站点", "结论", "页面数", "问题数", "基线隐藏", "未通过的单项否决项", "问题工作表"],
+                site_rows)
+    for site in summary["sites"]:
+        site_groups = groups.get(site["site"])
+        if not site_groups:
+            continue
+        rows = sorted((g.cells() for g in site_groups.values()),
+                      key=lambda r: (SEVERITY_ORDER.get(r[2], 9), r[0], -r[6]))
+        write_sheet(wb, sheet_of[site["site"]], SITE_SHEET_COLUMNS, rows)
     wb.save(out / "findings.xlsx")
     return tally
 
