@@ -13,10 +13,16 @@ from pathlib import Path
 import click
 
 from . import __version__
-from .document import SEVERITY_RANK
-from .errors import QualityCheckError
+from .document import SEVERITY_LABELS, SEVERITY_RANK
+from .errors import QualityCheckError, os_reason
+from .text.width import display_width
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+
+
+def _pad(text: str, width: int) -> str:
+    """Pad to a display width (a Chinese character takes two columns)."""
+    return text + " " * max(0, width - display_width(text))
 
 
 def _fail(message: str) -> None:
@@ -30,7 +36,7 @@ def _parse_date(ctx, param, value: str | None) -> date | None:
     try:
         return date.fromisoformat(value)
     except ValueError:
-        raise click.BadParameter(f"expected a date YYYY-MM-DD, got {value!r}") from None
+        raise click.BadParameter(f"日期应写作 YYYY-MM-DD（如 2024-06-30），收到 {value!r}") from None
 
 
 def _codes(values: tuple[str, ...]) -> list[str] | None:
@@ -110,7 +116,7 @@ def check(paths, fmt, fail_on, select, ignore, extend_select, published, url, no
             if path == "-":
                 data = sys.stdin.buffer.read(max_bytes + 1)
                 if len(data) > max_bytes:
-                    raise QualityCheckError(f"<stdin>: input over the {cfg['limits']['max_file_mb']} MB limit")
+                    raise QualityCheckError(f"<stdin>：输入超过 {cfg['limits']['max_file_mb']} MB 上限（limits.max_file_mb）")
                 doc = document_from_bytes(data, "<stdin>", url=url, published=published)
             else:
                 doc = load_document(path, max_bytes=max_bytes, url=url, published=published)
@@ -125,7 +131,7 @@ def check(paths, fmt, fail_on, select, ignore, extend_select, published, url, no
         try:
             Path(output).write_text(report, encoding="utf-8")
         except OSError as exc:
-            _fail(f"{output}: cannot write the report: {exc.strerror}")
+            _fail(f"{output}：无法写入报告（{os_reason(exc)}）")
     else:
         click.echo(report, nl=False)
     if any(r.error for r in results):
@@ -190,7 +196,7 @@ def rules(fmt, show_all, config_path):
     cfg = _load_config(config_path)
     rows = []
     for check in all_checks(cfg):
-        row = {"code": check.code, "name": check.name, "severity": check.severity,
+        row = {"code": check.code, "name": check.name, "title": check.title, "severity": check.severity,
                "summary": check.summary, "rule_source": check.rule_source, "level": check.level}
         if isinstance(check, WordingCheck):
             row["entries"] = [{"id": r.id, "wrong": r.wrong or [r.pattern.pattern], "right": r.right,
@@ -200,11 +206,12 @@ def rules(fmt, show_all, config_path):
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
         return
     for row in rows:
-        extra = f" ({len(row['entries'])} entries)" if "entries" in row else ""
-        click.echo(f"{row['code']}  {row['name']:<28} {row['severity']:<8} {row['summary']}{extra}")
+        extra = f"（{len(row['entries'])} 条）" if "entries" in row else ""
+        click.echo(f"{row['code']}  {_pad(row['title'], 22)} {row['name']:<28} "
+                   f"{_pad(SEVERITY_LABELS.get(row['severity'], row['severity']), 4)}  {row['summary']}{extra}")
         if show_all:
             for e in row.get("entries", []):
-                flag = "" if e["enabled"] else " [off by default]"
+                flag = "" if e["enabled"] else "［默认关闭］"
                 click.echo(f"        {e['id']:<14} {'/'.join(e['wrong'])} → {'/'.join(e['right']) or '-'}{flag}")
 
 
@@ -219,10 +226,10 @@ def rule(code, config_path):
     cfg = _load_config(config_path)
     for check in all_checks(cfg):
         if check.code == code.upper():
-            click.echo(f"{check.code} {check.name} (default severity: {check.severity})\n")
+            click.echo(f"{check.code} {check.title}（{check.name}），默认级别：{SEVERITY_LABELS.get(check.severity, check.severity)}\n")
             click.echo(check.description)
             if check.rule_source:
-                click.echo(f"\n依据 / source: {check.rule_source}")
+                click.echo(f"\n依据：{check.rule_source}")
             return
         if isinstance(check, WordingCheck):
             entry = check.rule(code)
@@ -236,7 +243,7 @@ def rule(code, config_path):
                     click.echo(f"  生效: {entry.since.isoformat()}（此前发布的内容不报）")
                 click.echo(f"  默认启用: {'是' if entry.enabled else '否'}")
                 return
-    _fail(f"unknown rule {code!r}; `qualitycheck rules` lists them")
+    _fail(f"没有规则 {code!r}；`qualitycheck rules` 列出全部规则")
 
 
 @main.command()
@@ -253,15 +260,15 @@ def baseline(findings, output):
         else:
             rows = [json.loads(line) for line in text.splitlines() if line.strip()]
     except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError) as exc:
-        _fail(f"{findings}: not qualitycheck findings (JSON or JSON Lines): {exc}")
+        _fail(f"{findings}：不是 qualitycheck 的问题清单（JSON 或 JSON Lines）：{exc}")
     lines = sorted({f"{r['fingerprint']}  {r['code']} {r.get('url') or r.get('source') or ''} {r.get('match', '')[:40]}"
                     for r in rows if r.get("fingerprint")})
     try:
         Path(output).write_text("# qualitycheck baseline: fingerprint, then code, place and match for people\n"
                                 + "".join(line + "\n" for line in lines), encoding="utf-8")
     except OSError as exc:
-        _fail(f"{output}: cannot write: {exc.strerror}")
-    click.echo(f"{len(lines)} findings written to {output}")
+        _fail(f"{output}：无法写入（{os_reason(exc)}）")
+    click.echo(f"已将 {len(lines)} 个问题的指纹写入 {output}")
 
 
 @main.command("registry")
@@ -322,7 +329,7 @@ def lint_site_command(target, as_of, out_dir, jobs, no_lm, select, ignore, progr
     registry, earlier = _notice_inputs(registry_path, previous)
     summary = lint_site(target, out_dir, config=cfg, as_of=as_of, jobs=jobs, progress=progress)
     if not summary["pages"]:
-        _fail(f"{target}: no pages found (lint-site reads .html/.htm/.shtml and similar files, or WARC files)")
+        _fail(f"{target}：没有找到页面（lint-site 读取 .html/.htm/.shtml 等网页文件或 WARC 文件）")
     from .report.notice import write_notice
 
     province = write_notice(Path(out_dir), summary, registry=registry, previous=earlier)
@@ -383,14 +390,14 @@ def crawl(start_url, max_pages, out_dir, as_of, delay, concurrency, ignore_robot
     from .integrations.crawl import crawl as run_crawl
 
     if urlsplit(start_url).scheme not in ("http", "https"):
-        raise click.BadParameter("START_URL must be an http(s) URL", param_hint="START_URL")
+        raise click.BadParameter("START_URL 必须是 http(s) 网址", param_hint="START_URL")
     _load_config(config_path)  # fail early on a bad configuration
     summary = run_crawl(start_url, out_dir, max_pages=max_pages, as_of=as_of.isoformat() if as_of else None,
                         config_path=config_path, delay=delay, concurrency=concurrency,
                         obey_robots=not ignore_robots, language_model=not no_lm,
                         log_level="INFO" if verbose else "WARNING")
     if summary is None:
-        _fail("the crawl produced no report (nothing fetched?)")
+        _fail("抓取没有产生报告（可能一个页面也没有取到）")
     from .report.notice import write_notice
 
     write_notice(Path(out_dir), summary)

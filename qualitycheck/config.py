@@ -11,7 +11,9 @@ from pathlib import Path
 from typing import Any
 
 from .document import SEVERITIES
-from .errors import ConfigError
+from .errors import ConfigError, os_reason
+
+_TYPE_CN = {"str": "文字", "int": "整数", "float": "数字", "bool": "true/false", "list": "列表", "dict": "表"}
 
 DEFAULTS_PATH = Path(__file__).with_name("defaults.toml")
 CONFIG_NAMES = ("qualitycheck.toml", "pyproject.toml")
@@ -26,7 +28,7 @@ def _load_toml(path: Path) -> dict[str, Any]:
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}：不是有效的 TOML（{exc}）") from None
     except OSError as exc:
-        raise ConfigError(f"{path}：无法读取配置文件（{exc.strerror}）") from None
+        raise ConfigError(f"{path}：无法读取配置文件（{os_reason(exc)}）") from None
 
 
 _DEFAULTS: dict[str, Any] = _load_toml(DEFAULTS_PATH)
@@ -49,7 +51,7 @@ def _merge(base: dict[str, Any], override: dict[str, Any], where: str) -> dict[s
                 isinstance(base[key], float) and isinstance(value, int)
             ):
                 raise ConfigError(
-                    f"{where}: '{key}' must be {type(base[key]).__name__}, got {type(value).__name__}"
+                    f"{where}：“{key}”应为 {_TYPE_CN.get(type(base[key]).__name__, type(base[key]).__name__)}，实际是 {_TYPE_CN.get(type(value).__name__, type(value).__name__)}"
                 )
             out[key] = value
     return out

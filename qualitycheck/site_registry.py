@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any, Iterator
 from urllib.parse import urlsplit
 
-from .errors import InputError
+from .errors import InputError, os_reason
 
 # Canonical field → header spellings seen in office spreadsheets (compared without spaces, case-folded).
 HEADERS: dict[str, tuple[str, ...]] = {
@@ -327,7 +327,7 @@ def _csv_rows(path: Path, delimiter: str | None) -> Iterator[tuple[int, list[str
     try:
         data = path.read_bytes()
     except OSError as exc:
-        raise InputError(f"{path}: 无法读取网站名册（{exc.strerror or exc}）") from exc
+        raise InputError(f"{path}: 无法读取网站名册（{os_reason(exc)}）") from exc
     if not data.strip():
         raise InputError(f"{path}: 网站名册为空")
     text, _ = decode(data, name=str(path))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -120,7 +121,7 @@ def test_bad_config_exits_2_with_one_line(run, tmp_path):
 def test_rules_and_rule_commands(run):
     listing = run("--raw", "rules")
     assert listing.exit_code == 0
-    assert "QC102  typo.repeated-char" in listing.output
+    assert re.search(r"^QC102  字词重复 +typo.repeated-char +错误", listing.output, re.M)
     explained = run("--raw", "rule", "qc102")
     assert explained.exit_code == 0 and "repeated.yaml" in explained.output
     assert run("--raw", "rule", "QC999").exit_code == 2
@@ -194,7 +195,7 @@ def test_missing_typo_model_is_a_clear_error(run, tmp_path, monkeypatch):
 def test_unwritable_output_bad_accept_file_and_bad_bench_rows_are_clear_errors(run, tmp_path):
     path = write(tmp_path, "bad.txt", DIRTY)
     result = run(path, "-o", str(tmp_path / "no-such-dir" / "report.txt"))
-    assert result.exit_code == 2 and "cannot write the report" in result.output
+    assert result.exit_code == 2 and "无法写入报告（文件或目录不存在" in result.output
     (tmp_path / "accept.txt").write_bytes("柳萍".encode("gbk"))
     (tmp_path / "qualitycheck.toml").write_text('accept_file = "accept.txt"\n', encoding="utf-8")
     result = run(path)
@@ -220,7 +221,7 @@ def test_folders_are_checked_file_by_file(run, tmp_path):
 def test_lint_site_on_a_folder_without_pages_is_an_error(run, tmp_path):
     (tmp_path / "empty").mkdir()
     result = run("--raw", "lint-site", str(tmp_path / "empty"), "--out", str(tmp_path / "out"))
-    assert result.exit_code == 2 and "no pages found" in result.output
+    assert result.exit_code == 2 and "没有找到页面" in result.output
 
 
 def test_baseline_hides_known_findings_and_shows_new_ones(run, tmp_path):
@@ -228,9 +229,25 @@ def test_baseline_hides_known_findings_and_shows_new_ones(run, tmp_path):
     first = run(path, "--format", "jsonl")
     (tmp_path / "findings.jsonl").write_text(first.stdout, encoding="utf-8")
     made = run("--raw", "baseline", str(tmp_path / "findings.jsonl"), "-o", str(tmp_path / "baseline.txt"))
-    assert made.exit_code == 0 and "2 findings" in made.output
+    assert made.exit_code == 0 and "已将 2 个问题的指纹写入" in made.output
     (tmp_path / "qualitycheck.toml").write_text('baseline = "baseline.txt"\n', encoding="utf-8")
     assert run(path).exit_code == 0  # the known ones are gone
     write(tmp_path, "a.txt", DIRTY + "截止2024年底完成。\n")
     again = run(path, "--format", "jsonl")
     assert again.exit_code == 1 and [json.loads(x)["code"] for x in again.stdout.splitlines()] == ["QC205"]
+
+
+def test_rule_help_is_chinese_with_the_english_name_beside_the_code(run):
+    from qualitycheck.checks.help_zh import HELP
+    from qualitycheck.checks.registry import all_checks
+
+    missing = [c.code for c in all_checks() if c.code not in HELP]
+    assert not missing, f"rules without Chinese help (qualitycheck/checks/help_zh.py): {missing}"
+    listing = run("--raw", "rules").stdout
+    for check in all_checks():
+        line = next(line for line in listing.splitlines() if line.startswith(check.code))
+        assert check.name in line and HELP[check.code].title in line
+        assert any("\u4e00" <= ch <= "\u9fff" for ch in line.split(check.name, 1)[1]), line  # the summary
+    explained = run("--raw", "rule", "QC301").stdout
+    assert explained.startswith("QC301 空白栏目（column.blank），默认级别：警告")
+    assert "国办秘函〔2019〕19号" in explained and "Why:" not in explained

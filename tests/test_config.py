@@ -28,7 +28,7 @@ def test_qualitycheck_toml_wins_over_pyproject(tmp_path):
 @pytest.mark.parametrize(
     "content, message",
     [
-        ("fail_on = 3\n", "must be str"),
+        ("fail_on = 3\n", "应为 文字"),
         ('fail_on = "fatal"\n', "fail_on 必须是以下之一"),
         ('unknown_key = 1\n', "未知选项“unknown_key”"),
         ("select = [\n", "不是有效的 TOML"),

@@ -124,15 +124,15 @@ def _load_rows(path: str, limit: int | None) -> list[dict]:
                 try:
                     row = json.loads(line)
                 except ValueError as exc:
-                    raise InputError(f"{path}:{n}: not a JSON line ({exc.msg})") from None
+                    raise InputError(f"{path}:{n}：不是一行 JSON（{exc.msg}）") from None
                 if not isinstance(row, dict) or not isinstance(row.get("source"), str) \
                         or not isinstance(row.get("target"), str):
-                    raise InputError(f'{path}:{n}: each row needs "source" and "target" strings')
+                    raise InputError(f'{path}:{n}：每行需要字符串字段 "source" 和 "target"')
                 rows.append(row)
                 if limit is not None and len(rows) >= limit:
                     break
     except UnicodeDecodeError:
-        raise InputError(f"{path}: not UTF-8 text") from None
+        raise InputError(f"{path}：不是 UTF-8 文本") from None
     return rows
 
 

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, ClassVar, Iterable
 
 from ..document import Document, Finding, Span
 from ..text.protect import ProtectedSpans, quoted_spans
+from .help_zh import rule_help
 
 if TYPE_CHECKING:
     from ..config import Config
@@ -57,12 +58,27 @@ class Check:
     level: ClassVar[str] = "page"
 
     @property
-    def description(self) -> str:
+    def description_en(self) -> str:
+        """The class docstring: the developers' notes, in English."""
         return inspect.cleandoc(self.__doc__ or "")
 
     @property
+    def title(self) -> str:
+        """The rule's Chinese title (空白栏目), as report headings show it; else its English name."""
+        entry = rule_help(self.code)
+        return entry.title if entry else self.name
+
+    @property
+    def description(self) -> str:
+        """What the rule catches and why, in Chinese (help_zh); the docstring where there is none."""
+        entry = rule_help(self.code)
+        if entry is None:
+            return self.description_en
+        return entry.summary + (f"\n\n{entry.description}" if entry.description else "")
+
+    @property
     def summary(self) -> str:
-        """The docstring's first paragraph on one line."""
+        """The description's first paragraph on one line."""
         if not self.description:
             return self.name
         return " ".join(self.description.split("\n\n")[0].split())

@@ -64,7 +64,7 @@ def _as_date(value: Any, where: str) -> date | None:
             text += "-01"
         return date.fromisoformat(text)
     except ValueError:
-        raise DictionaryError(f"{where}: not a date: {value!r}") from None
+        raise DictionaryError(f"{where}：不是日期：{value!r}") from None
 
 
 def _compile(pattern: str, where: str, anchor: str = "") -> re.Pattern:
@@ -75,7 +75,7 @@ def _compile(pattern: str, where: str, anchor: str = "") -> re.Pattern:
             return re.compile(f"^(?:{pattern})")
         return re.compile(pattern)
     except re.error as exc:
-        raise DictionaryError(f"{where}: invalid regex {pattern!r}: {exc}") from None
+        raise DictionaryError(f"{where}：正则表达式 {pattern!r} 有误：{exc}") from None
 
 
 def _examples(raw: Any, where: str) -> list[Example]:
@@ -86,7 +86,7 @@ def _examples(raw: Any, where: str) -> list[Example]:
         elif isinstance(item, dict) and "text" in item:
             out.append(Example(str(item["text"]), _as_date(item.get("published"), where)))
         else:
-            raise DictionaryError(f"{where}: an example must be a string or {{text, published}}")
+            raise DictionaryError(f"{where}：示例应为字符串或 {{text, published}}")
     return out
 
 
@@ -102,27 +102,27 @@ def load_rule_file(path: Path) -> RuleFile:
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError) as exc:
-        raise DictionaryError(f"{path}: cannot read: {exc}") from None
+        raise DictionaryError(f"{path}：无法读取：{exc}") from None
     except yaml.YAMLError as exc:
-        raise DictionaryError(f"{path}: not valid YAML: {exc}") from None
+        raise DictionaryError(f"{path}：YAML 格式有误：{exc}") from None
     if not isinstance(data, dict) or any(k not in data for k in _REQUIRED_FILE_KEYS):
-        raise DictionaryError(f"{path}: a rule file needs the keys {', '.join(_REQUIRED_FILE_KEYS)}")
+        raise DictionaryError(f"{path}：规则文件需要这些键：{'、'.join(_REQUIRED_FILE_KEYS)}")
     code = str(data["code"])
     if not _CODE.match(code):
-        raise DictionaryError(f"{path}: code must look like QC201, got {code!r}")
+        raise DictionaryError(f"{path}：code 应形如 QC201，收到 {code!r}")
     rules: list[WordingRule] = []
     for i, raw in enumerate(data["rules"] or []):
         where = f"{path.name} rule {raw.get('id', i) if isinstance(raw, dict) else i}"
         if not isinstance(raw, dict) or "id" not in raw:
-            raise DictionaryError(f"{where}: each rule needs an id")
+            raise DictionaryError(f"{where}：每条规则都需要 id")
         wrong = _as_list(raw.get("wrong"))
         pattern = raw.get("pattern")
         if bool(wrong) == bool(pattern):
-            raise DictionaryError(f"{where}: give exactly one of 'wrong' and 'pattern'")
+            raise DictionaryError(f"{where}：wrong 与 pattern 必须且只能给一个")
         if raw.get("fix") and not pattern:
-            raise DictionaryError(f"{where}: 'fix' needs a 'pattern' (it expands the pattern's groups)")
+            raise DictionaryError(f"{where}：fix 需要 pattern（用于展开其分组）")
         if not raw.get("source"):
-            raise DictionaryError(f"{where}: every rule needs a source")
+            raise DictionaryError(f"{where}：每条规则都需要 source（来源）")
         examples = raw.get("examples") or {}
         rules.append(
             WordingRule(

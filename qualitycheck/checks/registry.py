@@ -49,7 +49,7 @@ def _checks_for(extra: tuple[Path, ...]) -> tuple[Check, ...]:
         elif isinstance(existing, WordingCheck):
             existing.merge(rule_file)
         else:
-            raise DictionaryError(f"{rule_file.path}: code {rule_file.code} belongs to a built-in check")
+            raise DictionaryError(f"{rule_file.path}：规则代码 {rule_file.code} 已被内置规则使用")
     return tuple(sorted(checks.values(), key=lambda c: c.code))
 
 

@@ -70,9 +70,9 @@ class WordingCheck(Check):
         sources = sorted({r.source.split()[0] for r in self.rules if r.source})
         return (
             f"{self._doc or self.name}\n\n"
-            f"Data: {', '.join(str(f.path.name) for f in self.rule_files)} "
-            f"({len(self.rules)} rules, {sum(r.enabled for r in self.rules)} on by default).\n"
-            f"Sources: {', '.join(sources)}"
+            f"数据：{'、'.join(str(f.path.name) for f in self.rule_files)}"
+            f"（{len(self.rules)} 条，默认启用 {sum(r.enabled for r in self.rules)} 条）。\n"
+            f"来源：{'、'.join(sources)}"
         )
 
     def rule(self, rule_id: str) -> WordingRule | None:

@@ -145,14 +145,14 @@ def _compile_entry(entry: dict, where: str) -> tuple[re.Pattern, list[str]]:
     terms = entry.get("terms") or []
     pattern = entry.get("pattern")
     if not terms and not pattern:
-        raise DictionaryError(f"{where}: entry needs 'terms' or 'pattern'")
+        raise DictionaryError(f"{where}：条目需要 terms 或 pattern")
     parts = [re.escape(t) for t in sorted(terms, key=len, reverse=True)]
     if pattern:
         parts.append(f"(?:{pattern})")
     try:
         return re.compile("|".join(parts), re.I), list(terms)
     except re.error as exc:
-        raise DictionaryError(f"{where}: bad pattern: {exc}") from None
+        raise DictionaryError(f"{where}：正则表达式有误：{exc}") from None
 
 
 def load_injection_dictionary(folder: Path = INJECTION_DIR) -> InjectionDictionary:
@@ -162,22 +162,22 @@ def load_injection_dictionary(folder: Path = INJECTION_DIR) -> InjectionDictiona
         try:
             data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
         except yaml.YAMLError as exc:
-            raise DictionaryError(f"{path.name}: invalid YAML: {exc}") from None
+            raise DictionaryError(f"{path.name}：YAML 格式有误：{exc}") from None
         category = data.get("category")
         why = data.get("why") or f"{category}-term"
         if not category:
-            raise DictionaryError(f"{path.name}: missing 'category'")
+            raise DictionaryError(f"{path.name}：缺少 category")
         default_scopes = data.get("scopes") or ["link", "title", "meta", "hidden"]
         for i, entry in enumerate(data.get("entries") or []):
             where = f"{path.name} entry {i + 1}"
             if not entry.get("id"):
-                raise DictionaryError(f"{where}: missing 'id'")
+                raise DictionaryError(f"{where}：缺少 id")
             if not entry.get("source"):
-                raise DictionaryError(f"{where}: missing 'source'")
+                raise DictionaryError(f"{where}：缺少 source（每个条目都要注明来源）")
             pattern, literal = _compile_entry(entry, where)
             anchors = tuple(a.lower() for a in (entry.get("anchors") or [])) + tuple(t.lower() for t in literal)
             if entry.get("pattern") and not entry.get("anchors"):
-                raise DictionaryError(f"{where}: a 'pattern' entry needs 'anchors' (words every hit contains)")
+                raise DictionaryError(f"{where}：pattern 条目需要 anchors（每个命中都包含的词）")
             examples = entry.get("examples") or {}
             rule = TermRule(
                 id=entry["id"], category=category, why=entry.get("why") or why, pattern=pattern,

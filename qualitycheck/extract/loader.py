@@ -7,7 +7,7 @@ from datetime import date
 from pathlib import Path
 
 from ..document import Document
-from ..errors import InputError
+from ..errors import InputError, os_reason
 from .docx import docx_to_document
 from .encoding import decode
 from .dates import signing_date
@@ -42,7 +42,7 @@ def read_input(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
     except FileNotFoundError:
         raise InputError(f"{path}：文件不存在") from None
     except OSError as exc:
-        raise InputError(f"{path}：无法读取（{exc.strerror}）") from None
+        raise InputError(f"{path}：无法读取（{os_reason(exc)}）") from None
     if p.is_dir():
         raise InputError(f"{path}：这是一个目录，不是文件")
     if size > max_bytes:
@@ -52,7 +52,7 @@ def read_input(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
     try:
         data = p.read_bytes()
     except OSError as exc:
-        raise InputError(f"{path}：无法读取（{exc.strerror}）") from None
+        raise InputError(f"{path}：无法读取（{os_reason(exc)}）") from None
     if not data.strip():
         raise InputError(f"{path}：文件为空")
     return data

@@ -38,7 +38,7 @@ from pathlib import Path
 from typing import Any
 
 from ..config import Config
-from ..errors import QualityCheckError
+from ..errors import QualityCheckError, os_reason
 from ..runner import PageResult, SiteCollector, _init_worker, process_page, write_site_reports
 from ..sources import FETCH_ERROR_TYPE, PageSource, site_of
 
@@ -78,7 +78,7 @@ class _Shared:
                 Path(jsonl).parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             # Refuse to start: a crawl whose report cannot be written is hours of lost work.
-            raise QualityCheckError(f"qualitycheck：无法创建报告目录 {self.report_dir or jsonl}（{exc.strerror}）") from None
+            raise QualityCheckError(f"qualitycheck：无法创建报告目录 {self.report_dir or jsonl}（{os_reason(exc)}）") from None
         self.sink = open(jsonl, "w", encoding="utf-8") if jsonl else tempfile.TemporaryFile("w+", encoding="utf-8")
         self.collector = SiteCollector(cfg, self.as_of, self.sink, on_finding=self._count)
         self.lock = DeferredLock()  # one page at a time in the worker thread

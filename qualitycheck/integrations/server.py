@@ -163,7 +163,8 @@ def rules_payload(config: Config) -> list[dict[str, Any]]:
     rows = []
     for check in all_checks(config):
         row: dict[str, Any] = {
-            "code": check.code, "name": check.name, "severity": check.severity, "summary": check.summary,
+            "code": check.code, "name": check.name, "title": check.title, "severity": check.severity,
+            "summary": check.summary,
             "rule_source": check.rule_source, "level": check.level,
             "enabled": config.is_selected(check.code, enabled_by_default=check.enabled_by_default),
         }

@@ -10,8 +10,9 @@ numbers so they sort and sum.
 from __future__ import annotations
 
 import re
-import unicodedata
 from typing import Any, Iterable, Sequence
+
+from ..text.width import display_width
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "|", "%")
@@ -51,11 +52,6 @@ def safe_csv_row(values: Iterable[object]) -> list[str]:
         cell = safe_cell(value)
         out.append("" if cell is None else str(cell))
     return out
-
-
-def display_width(text: str) -> int:
-    """Columns a text takes in a spreadsheet: CJK and other wide characters count two."""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
 def _column_letter(index: int) -> str:

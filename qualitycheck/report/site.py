@@ -46,7 +46,7 @@ class _Tally:
     """What the HTML report needs from the findings, gathered in the same pass as the tables."""
 
     def __init__(self) -> None:
-        self.names = {c.code: c.name for c in all_checks()}
+        self.names = {c.code: f"{c.title}（{c.name}）" for c in all_checks()}
         self.per_site: dict[str, list[dict]] = defaultdict(list)
         self.overflow: Counter = Counter()
         self.by_family: Counter = Counter()

@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import unicodedata
-
 from ..document import SEVERITY_LABELS
+from ..text.width import display_width as _width
 from . import FileResult
 
-
-
-def _width(text: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+SCOPE_LABELS = {"title": "标题", "body": "正文", "link": "链接", "hidden": "隐藏内容", "footer": "页脚",
+                "meta": "页面元数据", "page": "页面", "site": "站点", "label": "标签"}
 
 
 def _excerpt(line: str, col: int, length: int, room: int = 60) -> tuple[str, str]:
@@ -37,8 +34,8 @@ def render(results: list[FileResult]) -> str:
             total += 1
             counts[f.severity] = counts.get(f.severity, 0) + 1
             where = f"{res.source}:{f.line}:{f.column}" if f.line else res.source
-            scope = f" [{f.scope}]" if f.scope not in ("body",) else ""
-            out.append(f"{where}: {f.code} {SEVERITY_LABELS.get(f.severity, f.severity)} {f.message}{scope}")
+            scope = f"［{SCOPE_LABELS.get(f.scope, f.scope)}］" if f.scope not in ("body",) else ""
+            out.append(f"{where}: {f.code} {f.name} {SEVERITY_LABELS.get(f.severity, f.severity)} {f.message}{scope}")
             if res.document is not None and f.line and f.span is not None:
                 line = res.document.line_text(f.line)
                 shown, marker = _excerpt(line, f.column or 1, len(f.span))

@@ -24,6 +24,6 @@ def load_confusion_pairs(path: Path = CONFUSION_PAIRS_PATH) -> dict[str, tuple[s
             continue
         cols = line.split("\t")
         if len(cols) < 2 or not cols[0] or not cols[1]:
-            raise DictionaryError(f"{path.name}:{n}: expected 'wrong<TAB>right<TAB>source'")
+            raise DictionaryError(f"{path.name}:{n}：每行应为“错误写法<TAB>正确写法<TAB>来源”")
         pairs[cols[0]] = (cols[1], cols[2].strip() if len(cols) > 2 else "")
     return pairs
