@@ -88,6 +88,19 @@ def browser(tmp_path_factory):
     shutil.rmtree(profile, ignore_errors=True)
 
 
+def check_over_http(server, text):
+    """What another user (no browser state) gets for the same text."""
+    import http.client
+    import json
+
+    conn = http.client.HTTPConnection("127.0.0.1", server.server_address[1], timeout=30)
+    conn.request("POST", "/v1/check", body=json.dumps({"text": text}).encode("utf-8"),
+                 headers={"Content-Type": "application/json"})
+    data = json.loads(conn.getresponse().read().decode("utf-8"))
+    conn.close()
+    return data
+
+
 def wait(driver, predicate, timeout=20):
     return WebDriverWait(driver, timeout).until(lambda d: predicate(d))
 
@@ -185,13 +198,18 @@ def test_highlights_accept_ignore_copy(browser, server):
     text = text.replace("登陆网站", "登录网站")
     wait(d, lambda _: editor_text(d) == text)
 
-    # 忽略 adds the phrase to the accept file, and the server honours it from then on.
+    # 忽略 is this browser's own: kept in localStorage and sent with its checks; the server's
+    # accept file is not touched, so other users still see the finding.
     clear_toast(d)
     card(d, "QC201", "国家工商行政管理总局").find_element(By.CSS_SELECTOR, "button.qc-ignore").click()
-    assert "接受列表" in toast(d)
+    assert "本浏览器" in toast(d)
     wait(d, lambda _: not marks(d, "QC201"))
-    assert "国家工商行政管理总局" in server.accept.path.read_text(encoding="utf-8").splitlines()
+    assert not server.accept.path.exists()
+    assert d.execute_script("return JSON.parse(localStorage.getItem('qualitycheck.accept.v1'))") == ["国家工商行政管理总局"]
+    assert "已忽略 1 个短语" in d.find_element(By.ID, "qc-accept-note").text
     assert editor_text(d) == text  # ignoring changes nothing in the text
+    other_user = check_over_http(server, text)
+    assert "QC201" in {f["code"] for f in other_user["files"][0]["findings"]}
 
     # 重新检查 sends the corrected text: the fixed and ignored findings are gone.
     before = d.find_element(By.ID, "qc-timing").text
@@ -222,6 +240,29 @@ def test_highlights_accept_ignore_copy(browser, server):
     resources = d.execute_script("return performance.getEntriesByType('resource').map(e => e.name)")
     origin = server.url.rstrip("/")
     assert resources and all(r.startswith(origin) for r in resources), resources
+    d.execute_script("localStorage.clear()")  # the next tests start as a new user
+
+
+def test_ignore_on_a_shared_accept_server_writes_the_accept_file(browser, tmp_path):
+    shared = make_server("127.0.0.1", 0, Config.default(), tmp_path / "shared.txt", quiet=True, shared_accept=True)
+    threading.Thread(target=shared.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
+    try:
+        d = browser
+        d.get(shared.url)
+        d.execute_script("localStorage.clear()")
+        open_page(d, shared)
+        wait(d, lambda _: "对所有用户生效" in d.find_element(By.ID, "qc-accept-note").text)
+        paste_and_check(d, ARTICLE)
+        clear_toast(d)
+        card(d, "QC201", "国家工商行政管理总局").find_element(By.CSS_SELECTOR, "button.qc-ignore").click()
+        assert "共用接受列表" in toast(d)
+        wait(d, lambda _: not marks(d, "QC201"))
+        assert "国家工商行政管理总局" in (tmp_path / "shared.txt").read_text(encoding="utf-8").splitlines()
+        everyone = check_over_http(shared, ARTICLE)
+        assert "QC201" not in {f["code"] for f in everyone["files"][0]["findings"]}
+    finally:
+        shared.shutdown()
+        shared.server_close()
 
 
 def test_keyboard_navigation(browser, server):

@@ -39,6 +39,7 @@ def fresh_server(tmp_path):
 
     def start(**kwargs):
         kwargs.setdefault("accept_file", tmp_path / "accept.txt")
+        kwargs.setdefault("shared_accept", True)  # the tests below exercise the shared accept file
         kwargs.setdefault("config", Config.default())
         srv = make_server("127.0.0.1", 0, quiet=True, **kwargs)
         threading.Thread(target=srv.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
@@ -418,6 +419,29 @@ def test_protocol_garbage_gets_json_and_server_lives(server):
 
 
 # -- the accept list --------------------------------------------------------------------------
+
+
+def test_ignore_is_per_browser_unless_the_server_shares_its_accept_file(fresh_server, tmp_path):
+    srv = fresh_server(shared_accept=False)
+    assert request(srv, "GET", "/healthz")[2]["accept_mode"] == "browser"
+    status, _, data = request(srv, "POST", "/v1/accept", {"phrase": "登陆网站"})
+    assert_error(status, data, 403, "accept_not_shared")
+    assert "--shared-accept" in data["error"]["message"]
+    assert not (tmp_path / "accept.txt").exists()
+    # A browser's own accepted phrases apply to its request only.
+    mine = check_json(srv, {"text": ARTICLE, "accept": ["登陆网站"]})
+    assert [f["match"] for f in codes(mine)["QC205"]] == ["截止"]
+    others = check_json(srv, {"text": ARTICLE})
+    assert [f["match"] for f in codes(others)["QC205"]] == ["截止", "登陆"]
+    body, headers = multipart({"text": ARTICLE, "accept": "登陆网站"}, {})
+    status, _, form = request(srv, "POST", "/v1/check", body, headers)
+    assert status == 200 and [f["match"] for f in codes(form)["QC205"]] == ["截止"]
+
+
+@pytest.mark.parametrize("accept", [["的"], ["登陆\n网站"], "登", [1], {"a": 1}, ["甲乙"] * 2001])
+def test_browser_accept_lists_are_validated(server, accept):
+    status, _, data = request(server, "POST", "/v1/check", {"text": ARTICLE, "accept": accept})
+    assert_error(status, data, 400)
 
 
 def test_accept_list_round_trip(fresh_server, tmp_path):

@@ -12,7 +12,12 @@ Endpoints::
     POST /v1/check    text, HTML or a .docx -> the report of `check --format json`
                       (qualitycheck/schemas/findings.schema.json), with the checked text
     GET  /v1/accept   the accept list
-    POST /v1/accept   {"phrase": "..."} -> appended to the accept file
+    POST /v1/accept   {"phrase": "..."} -> appended to the shared accept file (serve --shared-accept only)
+
+忽略 on the page is per user by default: the browser keeps its accepted phrases and sends them
+with each check (``accept``: a list of phrases, applied to that request only), so one editor's
+忽略 never hides a phrase from everybody else. A server started with ``--shared-accept`` writes
+忽略 to its accept file for every user, on purpose; the configured accept_file is read in both modes.
 
 ``POST /v1/check`` takes ``application/json`` (``text`` or ``html``, optional ``url``,
 ``published``, ``as_of``, ``select``, ``ignore``), ``multipart/form-data`` with a
@@ -153,6 +158,23 @@ def validate_phrase(value: Any) -> str:
     return phrase
 
 
+_LIST_FIELDS = ("select", "ignore", "accept")
+MAX_BROWSER_PHRASES = 2000
+
+
+def _browser_accept(value: Any) -> frozenset[str]:
+    """The phrases a browser accepted (忽略), for this request only; each checked like a shared one."""
+    if value is None:
+        return frozenset()
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list):
+        raise ApiError(400, "bad_accept", "accept 必须是短语列表 / 'accept' must be a list of phrases")
+    if len(value) > MAX_BROWSER_PHRASES:
+        raise ApiError(400, "bad_accept", f"accept 最多 {MAX_BROWSER_PHRASES} 条 / 'accept' has too many phrases")
+    return frozenset(validate_phrase(v) for v in value)
+
+
 # -- rules -----------------------------------------------------------------------------------
 
 
@@ -253,8 +275,9 @@ class QualityCheckServer(ThreadingHTTPServer):
     allow_reuse_address = True
 
     def __init__(self, address: tuple[str, int], config: Config, accept_path: Path,
-                 max_bytes: int, quiet: bool = False):
+                 max_bytes: int, quiet: bool = False, shared_accept: bool = False):
         self.config = config
+        self.shared_accept = shared_accept
         self.max_bytes = max_bytes
         self.quiet = quiet
         self.accept = AcceptFile(accept_path)
@@ -292,8 +315,12 @@ class QualityCheckServer(ThreadingHTTPServer):
             self._rules = _json({"rules": rules_payload(self.config)})
         return self._rules
 
+    @property
+    def accept_mode(self) -> str:
+        return "shared" if self.shared_accept else "browser"
+
     def run_check(self, doc: Document, select: list[str] | None, ignore: list[str] | None,
-                  as_of: date | None) -> list:
+                  as_of: date | None, accept: frozenset[str] = frozenset()) -> list:
         from ..api import check_document
 
         cfg = self.config
@@ -306,7 +333,7 @@ class QualityCheckServer(ThreadingHTTPServer):
             overrides["as_of"] = as_of.isoformat()
         if overrides:
             cfg = cfg.with_overrides(**overrides)
-        cfg = dataclasses.replace(cfg, accepted=self.accepted())
+        cfg = dataclasses.replace(cfg, accepted=self.accepted() | accept)
         # Checks keep lazily built caches that are not all thread-safe; the work is CPU-bound
         # under the GIL anyway, so one check at a time costs no throughput.
         with self._check_lock:
@@ -518,6 +545,7 @@ class _Handler(BaseHTTPRequestHandler):
             "uptime_s": round(time.time() - srv.started, 1),
             "max_mb": round(srv.max_bytes / 1048576, 3),
             "accept_file": str(srv.accept.path),
+            "accept_mode": srv.accept_mode,
         }
         self._send(200 if srv.ready else 503, _json(payload))
 
@@ -526,10 +554,16 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _get_v1_accept(self, started: float) -> None:
         srv = self.server
-        self._send(200, _json({"accept_file": str(srv.accept.path), "phrases": sorted(srv.accepted())}))
+        self._send(200, _json({"accept_file": str(srv.accept.path), "accept_mode": srv.accept_mode,
+                               "phrases": sorted(srv.accepted())}))
 
     def _post_v1_accept(self, started: float) -> None:
         body = self._read_body()
+        if not self.server.shared_accept:
+            raise ApiError(403, "accept_not_shared",
+                           "此服务的“忽略”只对当前浏览器有效，不写入共用的接受列表；要让所有用户共用，请以 "
+                           "qualitycheck serve --shared-accept 启动 / 忽略 is per browser on this server; start it "
+                           "with --shared-accept to share an accept list")
         payload = self._json_body(body)
         phrase = validate_phrase(payload.get("phrase"))
         try:
@@ -585,9 +619,9 @@ class _Handler(BaseHTTPRequestHandler):
                     form = parse_qs(body.decode("utf-8"), keep_blank_values=True, strict_parsing=bool(body.strip()))
                 except (UnicodeDecodeError, ValueError):
                     form = {}
-                for name in ("url", "published", "as_of", "select", "ignore", "text", "html"):
+                for name in ("url", "published", "as_of", "select", "ignore", "accept", "text", "html"):
                     if name in form:
-                        fields[name] = form[name] if name in ("select", "ignore") else form[name][-1]
+                        fields[name] = form[name] if name in _LIST_FIELDS else form[name][-1]
                 url = fields.get("url") or None
                 if fields.get("html"):
                     doc = document_from_bytes(fields["html"].encode("utf-8"), "<html>", kind="html", url=url)
@@ -599,10 +633,10 @@ class _Handler(BaseHTTPRequestHandler):
                                    "'text' field; to send the article itself use Content-Type: text/plain")
             elif ctype == "multipart/form-data":
                 parts = parse_multipart(body, self.headers.get("Content-Type", ""))
-                for name in ("url", "published", "as_of", "select", "ignore", "text", "html"):
+                for name in ("url", "published", "as_of", "select", "ignore", "accept", "text", "html"):
                     if name in parts:
                         values = [v.decode("utf-8", "replace") for _, v in parts[name]]
-                        fields[name] = values if name in ("select", "ignore") else values[-1]
+                        fields[name] = values if name in _LIST_FIELDS else values[-1]
                 url = fields.get("url") or None
                 if "file" in parts and parts["file"][-1][1]:
                     filename, data = parts["file"][-1]
@@ -646,6 +680,7 @@ class _Handler(BaseHTTPRequestHandler):
         as_of = _parse_date(fields.get("as_of"), "as_of")
         select = _codes(fields.get("select", query.get("select")), "select")
         ignore = _codes(fields.get("ignore", query.get("ignore")), "ignore")
+        accept = _browser_accept(fields.get("accept"))
         assert doc is not None
         if published is not None:
             doc.published = published
@@ -653,7 +688,7 @@ class _Handler(BaseHTTPRequestHandler):
             doc.url = str(fields["url"])
         t_check = time.perf_counter()
         try:
-            findings = srv.run_check(doc, select, ignore, as_of)
+            findings = srv.run_check(doc, select, ignore, as_of, accept)
         except ConfigError as exc:
             raise ApiError(400, "bad_option", f"选项无效：{exc} / Invalid option: {exc}") from None
         check_ms = (time.perf_counter() - t_check) * 1000
@@ -699,16 +734,19 @@ def _accept_path(config: Config, accept_file: str | Path | None) -> Path:
 
 def make_server(host: str = "127.0.0.1", port: int = 8080, config: Config | str | Path | None = None,
                 accept_file: str | Path | None = None, *, max_mb: float = DEFAULT_MAX_MB, warm: bool = True,
-                quiet: bool = False) -> QualityCheckServer:
+                quiet: bool = False, shared_accept: bool = False) -> QualityCheckServer:
     """Bind (port 0 picks a free one) and, unless ``warm=False``, load everything before returning.
+
+    ``shared_accept=True`` lets the page's 忽略 write to the accept file for every user; otherwise
+    each browser keeps its own accepted phrases and sends them with its checks.
 
     Run it with ``server.serve_forever()`` (in a thread if you like); ``server.url`` is its address.
     """
     cfg = _resolve_config(config)
     if max_mb <= 0:
-        raise ConfigError("--max-mb must be positive")
+        raise ConfigError("--max-mb 必须大于 0")
     server = QualityCheckServer((host, port), cfg, _accept_path(cfg, accept_file),
-                                int(max_mb * 1024 * 1024), quiet=quiet)
+                                int(max_mb * 1024 * 1024), quiet=quiet, shared_accept=shared_accept)
     if warm:
         try:
             server.warm()
@@ -719,16 +757,20 @@ def make_server(host: str = "127.0.0.1", port: int = 8080, config: Config | str 
 
 
 def serve(host: str = "127.0.0.1", port: int = 8080, config: Config | str | Path | None = None,
-          accept_file: str | Path | None = None, *, max_mb: float = DEFAULT_MAX_MB, quiet: bool = False) -> None:
+          accept_file: str | Path | None = None, *, max_mb: float = DEFAULT_MAX_MB, quiet: bool = False,
+          shared_accept: bool = False) -> None:
     """Load the models, then answer requests until interrupted (Ctrl+C)."""
     t0 = time.perf_counter()
-    server = make_server(host, port, config, accept_file, max_mb=max_mb, quiet=quiet)
+    server = make_server(host, port, config, accept_file, max_mb=max_mb, quiet=quiet, shared_accept=shared_accept)
     typo = server.models.get("typo_model")
     typo_note = {True: "已加载", "disabled": "已关闭"}.get(typo) or ("未安装" if str(typo).startswith("missing") else str(typo))
     click.echo(f"qualitycheck {__version__}: 词典与模型已加载 ({time.perf_counter() - t0:.1f} s)；错别字模型：{typo_note}", err=True)
     click.echo(f"编辑页面 / editor page:  {server.url}", err=True)
     click.echo(f"接口 / API:              POST {server.url}v1/check   GET {server.url}v1/rules   GET {server.url}healthz", err=True)
-    click.echo(f"接受列表 / accept file:  {server.accept.path}", err=True)
+    if server.shared_accept:
+        click.echo(f"接受列表 / accept file:  {server.accept.path}（“忽略”写入此文件，对所有用户生效）", err=True)
+    else:
+        click.echo(f"接受列表 / accept file:  {server.accept.path}（只读；“忽略”只对各自的浏览器生效）", err=True)
     click.echo("按 Ctrl+C 停止 / press Ctrl+C to stop", err=True)
     try:
         server.serve_forever()
@@ -745,20 +787,23 @@ def serve(host: str = "127.0.0.1", port: int = 8080, config: Config | str | Path
 @click.option("--config", "config_path", type=click.Path(dir_okay=False),
               help="qualitycheck.toml or pyproject.toml to use (default: discovered upwards).")
 @click.option("--accept-file", type=click.Path(dir_okay=False),
-              help=f"Accept list the page's 忽略 button appends to (default: the configured accept_file, "
-                   f"else ./{DEFAULT_ACCEPT_FILE}).")
+              help=f"Accept list read for every check, and written by 忽略 with --shared-accept (default: the "
+                   f"configured accept_file, else ./{DEFAULT_ACCEPT_FILE}).")
+@click.option("--shared-accept", is_flag=True,
+              help="忽略 on the page adds the phrase to the accept file for every user of this server "
+                   "(default: each browser keeps its own).")
 @click.option("--max-mb", default=DEFAULT_MAX_MB, show_default=True, type=click.FloatRange(min=0.001),
               help="Largest request body accepted, in megabytes.")
 @click.option("--no-lm", is_flag=True, help="Do not load or run the language-model typo engine (QC103).")
 @click.option("--quiet", is_flag=True, help="Do not log each request.")
-def serve_command(host: str, port: int, config_path: str | None, accept_file: str | None, max_mb: float,
-                  no_lm: bool, quiet: bool) -> None:
+def serve_command(host: str, port: int, config_path: str | None, accept_file: str | None, shared_accept: bool,
+                  max_mb: float, no_lm: bool, quiet: bool) -> None:
     """HTTP API (POST /v1/check) and the editors' page at http://HOST:PORT/."""
     try:
         config = Config.load(config_path) if config_path else Config.load(search_from=Path.cwd())
         if no_lm:
             config = config.with_overrides(typo={"language_model": False})
-        serve(host, port, config, accept_file, max_mb=max_mb, quiet=quiet)
+        serve(host, port, config, accept_file, max_mb=max_mb, quiet=quiet, shared_accept=shared_accept)
     except QualityCheckError as exc:
         raise click.ClickException(str(exc)) from None
     except OSError as exc:
