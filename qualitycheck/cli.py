@@ -312,8 +312,12 @@ def show_config(config_path):
 @click.option("--progress/--no-progress", default=None, help="Progress bar (default: when stderr is a terminal).")
 @click.option("--registry", "registry_path", type=click.Path(exists=True, dir_okay=False), help="Site registry (CSV/XLSX) for the province report.")
 @click.option("--previous", multiple=True, type=click.Path(exists=True), help="An earlier run's output folder (repeat, most recent first).")
+@click.option("--notice-issuer", help="发文机关 of the 通报 draft (版头 and 落款; default 省政府办公厅).")
+@click.option("--notice-number", help="发文字号 of the draft, e.g. 川办函〔2026〕12号 (default: a blank to fill).")
+@click.option("--notice-date", callback=_parse_date, help="成文日期 of the draft, YYYY-MM-DD (default: today).")
 @_config_option
-def lint_site_command(target, as_of, out_dir, jobs, no_lm, select, ignore, progress, registry_path, previous, config_path):
+def lint_site_command(target, as_of, out_dir, jobs, no_lm, select, ignore, progress, registry_path, previous,
+                      notice_issuer, notice_number, notice_date, config_path):
     """Inspect crawled sites (a folder of pages or a WARC file) and write the inspector's report.
 
     Writes report.html, summary.json, findings.jsonl, findings.csv and findings.xlsx to --out, plus the
@@ -332,9 +336,14 @@ def lint_site_command(target, as_of, out_dir, jobs, no_lm, select, ignore, progr
         _fail(f"{target}：没有找到页面（lint-site 读取 .html/.htm/.shtml 等网页文件或 WARC 文件）")
     from .report.notice import write_notice
 
-    province = write_notice(Path(out_dir), summary, registry=registry, previous=earlier)
-    click.echo(f"通报草稿：{Path(out_dir) / 'notice.docx'}（网站 {province['sites']} 个，问题网站 {province['failed']} 个，"
-               f"总体合格率 {province['pass_rate'] if province['pass_rate'] is not None else '-'}%）")
+    province = write_notice(Path(out_dir), summary, registry=registry, previous=earlier, issuer=notice_issuer,
+                            doc_number=notice_number,
+                            signed=f"{notice_date.year}年{notice_date.month}月{notice_date.day}日" if notice_date else None)
+    unreachable = (f"，其中 {province['unreachable_sites']} 个在名录中但没有页面，计为站点无法访问"
+                   if province.get("unreachable_sites") else "")
+    click.echo(f"通报草稿：{Path(out_dir) / 'notice.docx'}（网站 {province['sites']} 个{unreachable}；"
+               f"问题网站 {province['failed']} 个，总体合格率 "
+               f"{province['pass_rate'] if province['pass_rate'] is not None else '-'}%）")
     if "comparison" in province:
         c = province["comparison"]
         click.echo(f"与上次相比：新增问题 {len(c['new'])} 项，已整改 {len(c['fixed'])} 项，仍存在 {len(c['persisting'])} 项；"
@@ -350,7 +359,8 @@ def lint_site_command(target, as_of, out_dir, jobs, no_lm, select, ignore, progr
     click.echo(f"站点 {totals['sites']} 个，合格 {totals['passed']} 个，总体合格率 {rate if rate is not None else '-'}%；"
                f"{summary['pages']} 个页面，{summary['pages_per_second']} 页/秒。")
     click.echo(f"报告：{Path(out_dir) / 'report.html'}")
-    sys.exit(EXIT_FINDINGS if totals["failed"] else EXIT_CLEAN)
+    # a registered site with no pages fails too (站点无法访问)
+    sys.exit(EXIT_FINDINGS if totals["failed"] or province["failed"] else EXIT_CLEAN)
 
 
 def _notice_inputs(registry_path, previous):

@@ -29,7 +29,8 @@ def province(tmp_path_factory):
     assert r1.returncode == 1, r1.stderr
     p2 = build_province(root / "q2", 2)
     r2 = _lint(root / "q2" / "pages", root / "out2", "--registry", str(root / "q2" / "registry.csv"),
-               "--previous", str(root / "out1"))
+               "--previous", str(root / "out1"), "--notice-issuer", "四川省人民政府办公厅",
+               "--notice-number", "川办函〔2025〕12号", "--notice-date", "2025-07-05")
     assert r2.returncode == 1, r2.stderr
     return {"root": root, "planted": (p1, p2), "stdout2": r2.stdout,
             "fig1": json.loads((root / "out1" / "province.json").read_text(encoding="utf-8")),
@@ -87,6 +88,42 @@ def test_notice_docx_is_plain_word_and_passes_check(province):
     assert len(doc.tables[0].rows) == fig["failed"] + 1
     res = subprocess.run([QC, "check", str(path)], capture_output=True, text=True)
     assert res.returncode == 0, res.stdout + res.stderr
+
+
+def test_notice_has_its_header_number_date_and_every_heading(province):
+    from docx import Document
+
+    out = province["root"] / "out2"
+    doc = Document(str(out / "notice.docx"))
+    paragraphs = doc.paragraphs
+    head = paragraphs[0]
+    assert head.text == "四川省人民政府办公厅"
+    assert all(str(r.font.color.rgb) == "C00000" for r in head.runs)  # 发文机关标志 in red
+    assert paragraphs[1].text == "川办函〔2025〕12号"
+    assert 'w:color="C00000"' in paragraphs[1]._p.xml  # the red separator line
+    texts = [p.text for p in paragraphs]
+    assert texts[texts.index("四川省人民政府办公厅", 2) + 1] == "2025年7月5日"  # 落款 and 成文日期
+    summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    fig = province["fig2"]
+    # 基本信息不规范: one heading, one numbered paragraph per identity mark some site lacks
+    marks = {}
+    for site in summary["sites"]:
+        for code, n in site["findings_by_code"].items():
+            if code in ("QC401", "QC402") and n:
+                marks.setdefault("网站标识码", set()).add(site["site"])
+            if code == "QC408" and n:
+                marks.setdefault("找错入口", set()).add(site["site"])
+    for cat, sites in marks.items():
+        assert len(fig["by_mark_category"][cat]) == len(sites)
+        assert any(t.startswith(f"{list(fig['by_mark_category']).index(cat) + 1}. {cat}。") for t in texts), cat
+    if marks:
+        assert any(t.endswith("基本信息不规范。") for t in texts)
+    # the same figures in summary.json and report.html, traceable to province.json
+    assert summary["province"]["pass_rate"] == fig["pass_rate"]
+    assert summary["province"]["unreachable_sites"] == 2 and "site_rows" not in summary["province"]
+    report = (out / "report.html").read_text(encoding="utf-8")
+    assert "全省情况" in report and f"总体合格率 {fig['pass_rate']}%" in report and "分地区合格率" in report
+    assert "其中 2 个在名录中但没有页面" in province["stdout2"]
 
 
 def test_hostile_names_escaped_in_docx_and_xlsx(tmp_path):
@@ -168,3 +205,16 @@ def test_province_html_escapes_names(tmp_path):
     page = (tmp_path / "province.html").read_text(encoding="utf-8")
     assert "<script>" not in page and "&lt;script&gt;" in page
     assert "问题网站 1 个" in page and fig["failed"] == 1
+
+
+def test_missing_identity_marks_are_named_under_their_own_heading(tmp_path):
+    """The demo's failing site shows no 网站标识码 and no 找错 entry: 基本信息不规范 names it twice."""
+    from docx import Document
+
+    done = _lint(ROOT / "examples" / "site", tmp_path / "out", "--registry", str(ROOT / "examples" / "registry.csv"))
+    assert done.returncode == 1, done.stderr
+    texts = [p.text for p in Document(str(tmp_path / "out" / "notice.docx")).paragraphs]
+    heading = next(i for i, t in enumerate(texts) if t.endswith("基本信息不规范。"))
+    assert texts[heading + 1].startswith("1. 网站标识码。") and "未按要求展示网站标识码" in texts[heading + 1]
+    assert texts[heading + 2].startswith("2. 找错入口。")
+    assert subprocess.run([QC, "check", str(tmp_path / "out" / "notice.docx")], capture_output=True).returncode == 0

@@ -10,7 +10,7 @@ import json
 from datetime import date
 from pathlib import Path
 
-from .province import category_of, province_figures
+from .province import DEAD_LINK_HEADING, MARK_HEADING, category_of, figures_digest, province_figures
 from .province_html import write_province_html
 from .sheets import clean_text, write_sheet
 
@@ -67,8 +67,20 @@ def notice_paragraphs(fig: dict, *, issuer: str, recipients: str) -> list[tuple[
         out.append(("Heading 2", f"（{numerals[n % 10]}）{head}。"))
         for k, (cat, sites) in enumerate(cats.items(), 1):
             out.append(("Body", f"{k}. {cat}。{_names(sites)}等{len(sites)}个网站存在{cat}问题。"))
+    section = len(fig["by_category"])
+    marks = fig.get("by_mark_category") or {}
+    if marks:
+        out.append(("Heading 2", f"（{numerals[section % 10]}）{MARK_HEADING}。"))
+        section += 1
+        for k, (cat, sites) in enumerate(marks.items(), 1):
+            out.append(("Body", f"{k}. {cat}。{_names(sites)}等{len(sites)}个网站未按要求展示{cat}。"))
+    dead = fig.get("dead_link_site_names") or []
+    if dead:
+        out.append(("Heading 2", f"（{numerals[section % 10]}）{DEAD_LINK_HEADING}。"))
+        section += 1
+        out.append(("Body", f"{_names(dead)}等{len(dead)}个网站存在链接无法访问的问题。"))
     if cmp_:
-        out.append(("Heading 2", f"（{numerals[len(fig['by_category']) % 10]}）整改情况。"))
+        out.append(("Heading 2", f"（{numerals[section % 10]}）整改情况。"))
         rect = cmp_["rectification"]
         open_ = sorted({r["name"] for r in rect if r["status"] == "未整改"})
         out.append(("Body", f"上次抽查发现的{len(rect)}项问题中，已整改{sum(r['status'] == '已整改' for r in rect)}项，"
@@ -88,13 +100,32 @@ def notice_paragraphs(fig: dict, *, issuer: str, recipients: str) -> list[tuple[
     return out
 
 
-def write_notice_docx(path: Path, fig: dict, *, issuer: str = "省政府办公厅",
-                      recipients: str = "各市（州）人民政府办公室，省政府各部门办公室",
-                      signed: str | None = None) -> Path:
+DEFAULT_ISSUER = "省政府办公厅"
+DEFAULT_RECIPIENTS = "各市（州）人民政府办公室，省政府各部门办公室"
+RED = "C00000"
+
+
+def _red_rule(paragraph) -> None:
+    """The red separator line under the 版头 (GB/T 9704-2012 7.2.6): a paragraph bottom border."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    ppr = paragraph._p.get_or_add_pPr()
+    borders = OxmlElement("w:pBdr")
+    bottom = OxmlElement("w:bottom")
+    for key, value in (("val", "single"), ("sz", "12"), ("space", "1"), ("color", RED)):
+        bottom.set(qn(f"w:{key}"), value)
+    borders.append(bottom)
+    ppr.append(borders)
+
+
+def write_notice_docx(path: Path, fig: dict, *, issuer: str = DEFAULT_ISSUER,
+                      recipients: str = DEFAULT_RECIPIENTS, signed: str | None = None,
+                      doc_number: str | None = None) -> Path:
     from docx import Document
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.oxml.ns import qn
-    from docx.shared import Cm, Pt
+    from docx.shared import Cm, Pt, RGBColor
 
     doc = Document()
     sec = doc.sections[0]
@@ -109,6 +140,17 @@ def write_notice_docx(path: Path, fig: dict, *, issuer: str = "省政府办公�
         style.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), font)
         style.font.bold = False
         style.font.color.rgb = None
+    # 版头: 发文机关标志 in red, 发文字号, the red line (GB/T 9704-2012 7.2). The number is the
+    # office's to give: a blank to fill unless --notice-number says it.
+    head = doc.add_paragraph()
+    head.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    run = head.add_run(clean_text(issuer, 60))
+    run.font.size, run.font.color.rgb = Pt(36), RGBColor.from_string(RED)
+    run.font.name = "方正小标宋简体"
+    run._element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), "方正小标宋简体")
+    number = doc.add_paragraph(clean_text(doc_number, 60) if doc_number else f"〔{_year(fig)}〕　号")
+    number.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    _red_rule(number)
     for style_name, text in notice_paragraphs(fig, issuer=issuer, recipients=recipients):
         text = clean_text(text, 5000)
         if style_name == "Title":
@@ -139,6 +181,13 @@ def write_notice_docx(path: Path, fig: dict, *, issuer: str = "省政府办公�
         cells[3].text = "、".join(clean_text(i["item"], 40) for i in row["failed_items"])
     doc.save(str(path))
     return path
+
+
+def _year(fig: dict) -> int:
+    try:
+        return date.fromisoformat(str(fig.get("as_of", ""))[:10]).year
+    except ValueError:
+        return date.today().year
 
 
 def _cn_date(d: date) -> str:
@@ -177,13 +226,22 @@ def _evidence(ev: object) -> str:
 
 
 def write_notice(out: Path, summary: dict, *, registry=None, previous: list[dict] | None = None,
-                 signed: str | None = None) -> dict:
-    """province.json, province.html, notice.docx and annex.xlsx beside report.html; returns the figures."""
+                 signed: str | None = None, issuer: str | None = None, doc_number: str | None = None) -> dict:
+    """province.json, province.html, notice.docx and annex.xlsx beside report.html; the province
+    figures also go into summary.json and report.html. Returns the figures."""
     regions = sorted({e.region for e in registry if e.region}) if registry is not None else ()
     fig = province_figures(summary, registry, previous, regions)
     out = Path(out)
     (out / "province.json").write_text(json.dumps(fig, ensure_ascii=False, indent=2, default=str), encoding="utf-8")
-    write_notice_docx(out / "notice.docx", fig, signed=signed)
+    summary["province"] = figures_digest(fig)
+    (out / "summary.json").write_text(json.dumps(summary, ensure_ascii=False, indent=2, default=str),
+                                      encoding="utf-8")
+    if "totals" in summary:  # a lint-site summary: its report.html shows the province figures too
+        from .site import write_html
+
+        write_html(out, summary)
+    write_notice_docx(out / "notice.docx", fig, signed=signed, issuer=issuer or DEFAULT_ISSUER,
+                      doc_number=doc_number)
     write_annex_xlsx(out / "annex.xlsx", fig)
     write_province_html(out / "province.html", fig)
     return fig

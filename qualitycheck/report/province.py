@@ -19,6 +19,17 @@ CATEGORIES: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("网站运行", "站点无法访问", ("无法访问",)),
 )
 UNREACHABLE_ITEM = "站点无法访问"
+# 基本信息不规范 (deduction items, not single-veto): the identity-mark rules behind each heading.
+MARK_CATEGORIES: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("网站标识码", ("QC401", "QC402")),
+    ("ICP备案编号", ("QC403", "QC404")),
+    ("公安机关备案标识", ("QC405", "QC406")),
+    ("党政机关网站标识", ("QC407",)),
+    ("找错入口", ("QC408",)),
+    ("网站标识不一致", ("QC409",)),
+)
+MARK_HEADING = "基本信息不规范"
+DEAD_LINK_HEADING = "死链"
 
 
 def category_of(item: str) -> tuple[str, str]:
@@ -84,6 +95,9 @@ def _row(key: str, entry: Any, failed: list[dict], site: dict) -> dict:
         "failed_items": failed,
         "dead_links": site.get("dead_links", 0),
         "deductions": [i["item"] for i in site.get("veto_items", []) if i.get("failed") and not i.get("veto", True)],
+        "mark_problems": [name for name, codes in MARK_CATEGORIES
+                          if any(site.get("findings_by_code", {}).get(c) for c in codes)],
+        "unreachable": bool(failed) and failed[0]["item"] == UNREACHABLE_ITEM and not site,
     }
 
 
@@ -118,6 +132,10 @@ def province_figures(summary: dict, registry: Any = None, previous: list[dict] |
             if row["name"] not in sites:
                 sites.append(row["name"])
     deduction_counts = Counter(d for r in rows for d in r["deductions"])
+    by_mark: dict[str, list[str]] = {}
+    for row in rows:
+        for name in row["mark_problems"]:
+            by_mark.setdefault(name, []).append(row["name"])
     passed = sum(r["passed"] for r in rows)
     figures: dict[str, Any] = {
         "schema": "qualitycheck/province@1",
@@ -131,12 +149,26 @@ def province_figures(summary: dict, registry: Any = None, previous: list[dict] |
         "veto_item_sites": dict(sorted(item_counts.items())),
         "deduction_item_sites": dict(sorted(deduction_counts.items())),
         "dead_link_sites": sum(1 for r in rows if r["dead_links"]),
+        "dead_link_site_names": [r["name"] for r in rows if r["dead_links"]],
+        "unreachable_sites": sum(1 for r in rows if r["unreachable"]),
         "by_category": by_category,
+        "by_mark_category": {name: by_mark[name] for name, _ in MARK_CATEGORIES if name in by_mark},
         "site_rows": rows,
     }
     if previous:
         figures["comparison"] = compare(rows, figures["pass_rate"], [site_rows(p, registry) for p in previous])
     return figures
+
+
+def figures_digest(fig: dict) -> dict:
+    """The province figures without the per-site rows, for summary.json and report.html."""
+    out = {k: v for k, v in fig.items() if k != "site_rows"}
+    cmp_ = fig.get("comparison")
+    if cmp_:
+        out["comparison"] = {k: (len(v) if isinstance(v, list) and k in ("new", "fixed", "persisting") else v)
+                             for k, v in cmp_.items() if k != "rectification"}
+        out["comparison"]["rectification"] = dict(Counter(r["status"] for r in cmp_["rectification"]))
+    return out
 
 
 def compare(rows: list[dict], rate: float | None, earlier: list[list[dict]]) -> dict:

@@ -263,8 +263,9 @@ def write_html(out: Path, summary: dict, tally: _Tally | None = None) -> Path:
         f"<div><h3>问题类型分布</h3>{_bar_chart(by_family.most_common(), '#2e86c1')}</div></div>",
         f"<h3>未通过的单项否决项（站点数）</h3>{_bar_chart(veto_fail.most_common())}",
         f"<h3>问题数量（按规则）</h3>{_bar_chart(by_code.most_common(15), '#7d3c98')}</section>",
-        "<section><h2>站点结论</h2><table><tr><th>站点</th><th>结论</th><th>页面</th><th>问题</th><th>未通过项</th></tr>",
     ]
+    parts.append(_province_section(summary.get("province")))
+    parts.append("<section><h2>站点结论</h2><table><tr><th>站点</th><th>结论</th><th>页面</th><th>问题</th><th>未通过项</th></tr>")
     for site in summary["sites"]:
         cls = "pass" if site["passed"] else "fail"
         failed = "；".join(f"{i['item']}" for i in site["veto_items"] if i["failed"] and i.get("veto", True)) or "—"
@@ -324,6 +325,45 @@ def write_html(out: Path, summary: dict, tally: _Tally | None = None) -> Path:
     path = out / "report.html"
     path.write_text("".join(parts), encoding="utf-8")
     return path
+
+
+def _province_section(fig: dict | None) -> str:
+    """The 通报's figures (summary.json "province", also province.json and notice.docx): by region
+    and level, problem sites by category, the change since the last run."""
+    if not fig:
+        return ""
+    h = html.escape
+    rate = f"{fig['pass_rate']}%" if fig.get("pass_rate") is not None else "-"
+    head = (f"<section><h2>全省情况（通报草稿：notice.docx，附件：annex.xlsx）</h2><p>名录网站 {fig['sites']} 个"
+            + (f"（其中 {fig['unreachable_sites']} 个没有页面，计为站点无法访问）" if fig.get("unreachable_sites") else "")
+            + f"，问题网站 {fig['failed']} 个，总体合格率 {rate}")
+    cmp_ = fig.get("comparison") or {}
+    if cmp_.get("pass_rate_change_pp") is not None:
+        head += f"，比上次 {cmp_['pass_rate_change_pp']:+.2f} 个百分点；新增问题 {cmp_['new']} 项，已整改 {cmp_['fixed']} 项"
+    parts = [head + "。</p>"]
+    regions = [(name, g["pass_rate"] or 0) for name, g in fig.get("by_region", {}).items() if g["sites"]]
+    if regions:
+        parts.append(f"<h3>分地区合格率（%）</h3>{_bar_chart(regions, '#1e8449')}")
+    for title, groups in (("分地区", fig.get("by_region", {})), ("分级别", fig.get("by_level", {}))):
+        if groups:
+            parts.append(f"<h3>{title}</h3><table><tr><th>{title[1:]}</th><th>网站</th><th>合格</th><th>问题网站</th>"
+                         "<th>合格率</th></tr>")
+            for name, g in groups.items():
+                parts.append(f"<tr><td>{h(str(name))}</td><td>{g['sites']}</td><td>{g['passed']}</td><td>{g['failed']}</td>"
+                             f"<td>{g['pass_rate'] if g['pass_rate'] is not None else '-'}</td></tr>")
+            parts.append("</table>")
+    categories = [(f"{head_}·{cat}", names) for head_, cats in fig.get("by_category", {}).items()
+                  for cat, names in cats.items()]
+    categories += [(f"基本信息不规范·{cat}", names) for cat, names in fig.get("by_mark_category", {}).items()]
+    if fig.get("dead_link_site_names"):
+        categories.append(("死链", fig["dead_link_site_names"]))
+    if categories:
+        parts.append("<h3>问题网站（按类别）</h3><table><tr><th>类别</th><th>网站数</th><th>网站</th></tr>")
+        for cat, names in categories:
+            parts.append(f"<tr><td>{h(cat)}</td><td>{len(names)}</td><td>{h('、'.join(names))}</td></tr>")
+        parts.append("</table>")
+    parts.append("</section>")
+    return "".join(parts)
 
 
 def _hidden_note(site: dict) -> str:
