@@ -454,5 +454,26 @@ def bench_csc(path, engine, limit, as_json):
         click.echo(json.dumps(result, ensure_ascii=False, indent=1) if as_json else format_csc_report(result))
 
 
+@bench.command("fuzz")
+@click.option("--pages", "n_pages", type=click.IntRange(13, 1_000_000), default=10_000, show_default=True,
+              help="Mangled pages to make (the classes take turns).")
+@click.option("--work", type=click.Path(file_okay=False), default=None, help="Folder for the corpus and the runs (default: a temporary one).")
+@click.option("--seed", type=int, default=20261206, show_default=True)
+@click.option("--quick", is_flag=True, help="Smaller heavy pages (2 MB line, 100k elements) for a short run.")
+@click.option("--jobs", "-j", type=click.IntRange(1, 64), default=1, show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="Print the raw numbers as JSON.")
+def bench_fuzz(n_pages, work, seed, quick, jobs, as_json):
+    """Hostile input: mangled pages and broken WARCs through lint-site; tracebacks, pages lost, time, memory."""
+    import tempfile
+
+    from .bench.fuzz import Scale, format_fuzz_report, run_fuzz
+
+    with tempfile.TemporaryDirectory(prefix="qc-fuzz-") as tmp:
+        folder = Path(work) if work else Path(tmp)
+        folder.mkdir(parents=True, exist_ok=True)
+        result = run_fuzz(folder, n_pages, seed=seed, scale=Scale.quick() if quick else Scale(), jobs=jobs)
+    click.echo(json.dumps(result, ensure_ascii=False, indent=1) if as_json else format_fuzz_report(result))
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()
