@@ -52,7 +52,8 @@ def page_document(page: Page) -> Document:
     published = page.published or meta_published(page.meta)
     return Document(
         text="".join(parts), source=page.source, kind="html", title=page.title, published=published,
-        source_line=page.source_line, url=page.url, segments=segments, meta={"page": page},
+        source_line=page.source_line, url=page.url, segments=segments,
+        meta={"page": page, "attr_texts": page.attr_texts},
     )
 
 

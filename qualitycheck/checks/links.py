@@ -1,4 +1,4 @@
-"""QC5xx injected content (暗链) and QC601 dead links.
+"""QC501-QC504 injected content (暗链) and QC601 dead links (QC505, injected text: spam_text.py).
 
 The page reader (qualitycheck/extract/links.py, data in dictionaries/injection/)
 marks suspicious links with ``why`` and records injected non-link content as
@@ -8,11 +8,9 @@ read by the page reader (lint-site, inspect, crawls): ``doc.meta["page"]``.
 
 from __future__ import annotations
 
-import re
 from typing import Iterable
 
 from ..document import Finding
-from ..extract.links import injection_dictionary, negated
 from .base import Check, Context
 from .registry import register
 
@@ -144,60 +142,6 @@ class InjectedHiddenContent(_PageContentCheck):
             else:
                 continue
             yield self._finding(ctx, message, sus.text, "hidden", {"where": sus.where, "why": sus.why}, sus.why)
-
-
-# A page or document whose own subject is gambling, lottery or drugs policy may name what it
-# fights; there only brand names (not generic selling words) count as spliced text.
-_ON_TOPIC = re.compile(r"赌|博彩|彩票|禁毒|扫黄|打非|涉黄|涉赌|电信诈骗|网络诈骗")
-
-
-@register
-class InjectedText(_PageContentCheck):
-    """Gambling, lottery, porn or 代开发票-style spam spliced into the visible title or body text of
-    a page or plain-text document (the seed notice's republished copy reads
-    “本文由365bet体育网址发布于三农资讯”): the notices' 内容被篡改. Brand names (365bet, 万博,
-    九游会 …) count anywhere; generic selling phrases (彩票平台, 澳门…娱乐, 代开发票) count only
-    when not negated (打击/查处/严禁 …) and not in a document whose title is about gambling,
-    lottery or drugs policy. Terms are from dictionaries/injection/ (scope ``text``)."""
-
-    code = "QC505"
-    name = "security.injected-text"
-    severity = "error"
-    scopes = ("title", "body")
-
-    def run(self, ctx: Context) -> Iterable[Finding]:
-        dic = injection_dictionary()
-        page = ctx.doc.meta.get("page")
-        # Text of links QC501 already reports is not reported again as text.
-        link_texts = [link.text for link in getattr(page, "links", ()) if link.why and link.text
-                      and _kind(link.why)[0] in _TERM_KINDS] if page is not None else []
-        title = " ".join(t for _, t in ctx.scope_ranges(("title",)))
-        title = title or str(ctx.doc.meta.get("title") or getattr(page, "headline", "") or "")
-        # a plain-text document's first line is its title
-        title = title or ctx.doc.text.lstrip()[:120].split("\n", 1)[0]
-        on_topic = bool(_ON_TOPIC.search(title))
-        seen: set[tuple[int, int]] = set()
-        for offset, text in ctx.scope_ranges(self.scopes):
-            low = text.lower()
-            for rule in dic.candidates(low, "text"):
-                if rule.context and on_topic:
-                    continue
-                for m in rule.pattern.finditer(text):
-                    if rule.context and negated(text, m.start(), m.end()):
-                        continue
-                    start, end = offset + m.start(), offset + m.end()
-                    if (start, end) in seen or any(m.group(0) in t for t in link_texts):
-                        continue
-                    seen.add((start, end))
-                    line_start = text.rfind("\n", 0, m.start()) + 1
-                    line_end = text.find("\n", m.end())
-                    line = text[line_start: line_end if line_end >= 0 else len(text)].strip()
-                    kind = _TERM_KINDS.get(rule.why, "违法广告")
-                    yield self.finding(
-                        start, end, ctx,
-                        f"正文中被插入疑似{kind}内容：“{m.group(0)}”（所在句：“{line[:80]}”），请核查页面是否被篡改。",
-                        rule_id=rule.id, evidence={"rule": rule.id, "category": rule.category, "line": line[:200]},
-                    )
 
 
 @register

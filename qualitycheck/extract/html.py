@@ -20,6 +20,7 @@ import lxml.html
 from lxml import etree
 
 from ..document import Document, Segment, Span
+from .attrs import attribute_texts
 from .dates import find_publish_date
 from .page import _extract_main, _Lines, _title_refs
 from .view import PageView, meta_published, parse_tree
@@ -186,6 +187,7 @@ def html_to_document(text: str, source: str = "<html>", url: str | None = None) 
         src = _SOURCE_LINE.search(_MARK_RE.sub("", page_text))
         source_line = src.group(1).strip() if src else None
 
+    meta["attr_texts"] = attribute_texts(tree)  # alt and title attributes, for QC505
     segments: list[Segment] = []
     parts: list[str] = []
     offset = 0

@@ -38,6 +38,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from urllib.parse import urlsplit
 
+from .attrs import attribute_texts
 from .dates import find_publish_date, iter_dates
 from .links import PageLink, Suspicion, find_links
 from .lists import DatedList, ListItem, find_lists
@@ -128,6 +129,7 @@ class Page:
     published_text: str | None = None    # the date as displayed, with its label when in the same line
     problems: list[str] = field(default_factory=list)   # stages that failed or were skipped (time budget)
     text: str = ""           # all visible text of the page, one block per line (what a visitor can read)
+    attr_texts: list[tuple[str, str]] = field(default_factory=list)   # (tag@alt|tag@title, text): extract/attrs.py
 
     @property
     def links_suspicious(self) -> list[PageLink]:
@@ -1019,7 +1021,7 @@ def _read_view(view: PageView, source: str, url: str | None, encoding: str, *, a
         source_line=main.source_line if article else None, body=body, footer=footer, marks=marks,
         lists=lists, links=links, nav=nav, messages=messages, meta=dict(view.meta), encoding=encoding,
         timings=timings, suspicions=suspicions, published_text=main.published_text if article else None,
-        problems=problems, text=view.text,
+        problems=problems, text=view.text, attr_texts=attribute_texts(view.tree),
     )
 
 
