@@ -242,11 +242,12 @@ class InjectedText(Check):
 
     def run(self, ctx: Context) -> Iterable[Finding]:
         lex = spam_lexicon()
-        on_topic = lex.is_on_topic(document_title(ctx))
+        on_topic = _on_topic(lex, document_title(ctx))
         page = ctx.doc.meta.get("page")
         # Texts of links that QC501 reports are not reported again here.
         flagged_links = [link.text for link in getattr(page, "links", ()) if link.why and link.text] if page is not None else []
-        for offset, text in ctx.scope_ranges(self.scopes):
+        ranges = ctx.scope_ranges(self.scopes)
+        for offset, text in ranges:
             for line_hits in _by_line(text, lex.hits(text, on_topic=on_topic)):
                 first = line_hits[0]
                 line = _line_of(text, first.start, first.end)
@@ -255,6 +256,17 @@ class InjectedText(Check):
                 yield self.finding(
                     offset + first.start, offset + first.end, ctx, _message(line_hits, line),
                     rule_id=first.rule.id, severity=_severity(line_hits), evidence=_evidence(line_hits, line),
+                )
+        if page is not None and not any(t.strip() for _, t in ranges) and getattr(page, "text", ""):
+            # lint-site reads no main text on a home or list page; `check page.html` reads all of its
+            # visible text there, so lint-site does too (link texts are QC501's, as above)
+            for line_hits in _by_line(page.text, lex.hits(page.text, on_topic=on_topic)):
+                line = _line_of(page.text, line_hits[0].start, line_hits[0].end)
+                if any(h.term in t for h in line_hits for t in flagged_links):
+                    continue
+                yield self.spanless_finding(
+                    _message(line_hits, line).replace("正文中", "页面文字中", 1), scope="body", match=line_hits[0].term,
+                    rule_id=line_hits[0].rule.id, severity=_severity(line_hits), evidence=_evidence(line_hits, line),
                 )
         for where, text in ctx.doc.meta.get("attr_texts") or ():
             # a link's title attribute is QC501's (it reads link text and title together)
@@ -269,6 +281,15 @@ class InjectedText(Check):
                 scope="attribute", match=hits[0].term, rule_id=hits[0].rule.id, severity=_severity(hits),
                 evidence={**_evidence(hits, text), "where": where},
             )
+
+
+def _on_topic(lex: SpamLexicon, title: str) -> bool:
+    """Whether the title is about gambling, lottery, porn … itself; spam spliced into the title
+    (大发彩票平台注册) does not make it so."""
+    spam = list(lex.hits(title, on_topic=False))
+    for h in reversed(spam):
+        title = title[: h.start] + " " + title[h.end :]
+    return lex.is_on_topic(title)
 
 
 def _by_line(text: str, hits: Iterable[Hit]) -> Iterator[list[Hit]]:

@@ -1,0 +1,237 @@
+"""QC505 (injected text): findings on the seed notice, false alarms on real pages and official
+text, recall on spliced spam, and what the check costs `check` on a 5,000-character article.
+
+    python benchmarks/spam_text.py [--shared ../shared/data] [--repeat 20]
+
+- seed: ../shared/seed/*.txt through `check` (must report the spliced 365bet);
+- real pages: every page of ../shared/data/pages/raw (pages of hosts in HELD-OUT.tsv skipped) and
+  tests/fixtures/pages, through both page paths (`check page.html` and lint-site's read_page);
+  every QC505 finding there is a false alarm;
+- clean official sentences: ../shared/data/csc/xxqg_neg/{dev,train}.jsonl (those present);
+- negatives: corpora/injection/negatives.jsonl, real official paragraphs about gambling, lottery,
+  porn, drugs, invoices (with their document's title, and once more without it);
+- positives: corpora/injection/positives.jsonl, SYNTHETIC spam lines spliced into clean work-report
+  text (see corpora/injection/build_sets.py), as plain text, as .docx, and in HTML pages (spliced
+  into a paragraph, the headline, an image's alt text, a title attribute) through both page paths.
+Exit status 1 when the seed is missed or any real text has a finding.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import json
+import statistics
+import sys
+import time
+from collections import Counter
+from html import escape
+from pathlib import Path
+from urllib.parse import urlsplit
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from qualitycheck.api import check_document  # noqa: E402
+from qualitycheck.config import Config  # noqa: E402
+from qualitycheck.document import Document  # noqa: E402
+from qualitycheck.extract.loader import document_from_bytes  # noqa: E402
+from qualitycheck.extract.page import read_page  # noqa: E402
+from qualitycheck.inspect import page_document  # noqa: E402
+
+ONLY = Config.from_dict({"select": ["QC505"]})
+
+
+def qc505(doc: Document) -> list:
+    return [f for f in check_document(doc, ONLY) if f.code == "QC505"]
+
+
+def text_doc(text: str) -> Document:
+    return document_from_bytes(text.encode("utf-8"), "t.txt", kind="text")
+
+
+def held_out(shared: Path) -> tuple[set[str], set[tuple[str, str]]]:
+    hosts, origins = set(), set()
+    path = shared / "pages" / "HELD-OUT.tsv"
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith("#") or line.startswith("host\t"):
+            continue
+        cols = line.split("\t")
+        hosts.add(cols[0].strip().lower())
+        if len(cols) >= 3:
+            origins.add((cols[1].strip(), cols[2].strip()))
+    return hosts, origins
+
+
+def real_pages(shared: Path) -> list[tuple[Path, str | None]]:
+    hosts, origins = held_out(shared)
+    manifest = {}
+    with (shared / "pages" / "MANIFEST.tsv").open(encoding="utf-8") as fh:
+        for row in csv.DictReader(fh, delimiter="\t"):
+            manifest[row["file"]] = row
+    pages = []
+    for path in sorted((shared / "pages" / "raw").glob("*.htm*")):
+        row = manifest.get(path.name, {})
+        url = row.get("page_url") or None
+        names = {(row.get("site") or "").lower(), (urlsplit(url).hostname or "").lower() if url else ""}
+        names |= {part.lower() for part in path.name.split("_")[1:2]}
+        if names & hosts or (row.get("origin_repo"), row.get("origin_path")) in origins:
+            continue
+        pages.append((path, url))
+    pages += [(p, None) for p in sorted((ROOT / "tests" / "fixtures" / "pages").glob("*.htm*"))]
+    return pages
+
+
+def both_paths(data: bytes, name: str, url: str | None) -> tuple[list, list]:
+    checked = qc505(document_from_bytes(data, name, kind="html", url=url))
+    linted = qc505(page_document(read_page(data, source=name, url=url)))
+    return checked, linted
+
+
+def jsonl(path: Path) -> list[dict]:
+    return [json.loads(l) for l in path.read_text(encoding="utf-8").splitlines() if l.strip()]
+
+
+def page_html(title: str, paras: list[str], *, headline_extra: str = "", attr: str = "", alt: str = "") -> str:
+    body = "".join(f"<p>{escape(p)}</p>" for p in paras)
+    img = f'<p><img src="/a.jpg" alt="{escape(alt, quote=True)}"></p>' if alt else ""
+    title_attr = f' title="{escape(attr, quote=True)}"' if attr else ""
+    return (f"<html><head><title>{escape(title)}_某县人民政府</title></head><body><div class='nav'><a href='/'>首页</a>"
+            f"<a href='/tzgg/'>通知公告</a></div><h1>{escape(title + headline_extra)}</h1>"
+            f"<div class='info'>发布时间：2024-09-01 来源：县政府办</div><div class='content'{title_attr}>{body}{img}</div>"
+            f"<div class='footer'>主办单位：某县人民政府办公室</div></body></html>")
+
+
+def docx_bytes(title: str, paras: list[str]) -> bytes:
+    import docx
+
+    d = docx.Document()
+    d.add_paragraph(title, style="Title")
+    for p in paras:
+        d.add_paragraph(p)
+    buf = io.BytesIO()
+    d.save(buf)
+    return buf.getvalue()
+
+
+def article(chars: int = 5000) -> str:
+    rows = jsonl(ROOT / "corpora" / "injection" / "positives.jsonl")
+    out, n = ["关于做好当前重点工作的通知"], 0
+    for r in rows:
+        for line in r["text"].split("\n"):
+            if line != r["spam"] and line not in out and r["spam"] not in line:
+                out.append(line)
+                n += len(line)
+        if n >= chars:
+            break
+    return "\n".join(out)[:chars]
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--shared", type=Path, default=ROOT.parent / "shared" / "data")
+    ap.add_argument("--seed", type=Path, default=ROOT.parent / "shared" / "seed")
+    ap.add_argument("--repeat", type=int, default=20, help="runs of the speed measurement")
+    ap.add_argument("--html-positives", type=int, default=100, help="positives placed into HTML and .docx")
+    args = ap.parse_args(argv)
+    bad = 0
+
+    # seed notice
+    for path in sorted(args.seed.glob("*.txt")):
+        found = qc505(document_from_bytes(path.read_bytes(), str(path)))
+        terms = [f.match for f in found]
+        print(f"seed {path.name}: {len(found)} QC505 finding(s) {terms}")
+        if not any("365bet" in t.lower() for t in terms):
+            print("  MISSED the spliced 365bet")
+            bad += 1
+
+    # real pages, both page paths
+    pages = real_pages(args.shared)
+    n_check = n_lint = 0
+    t0 = time.perf_counter()
+    for path, url in pages:
+        checked, linted = both_paths(path.read_bytes(), path.name, url)
+        n_check += len(checked)
+        n_lint += len(linted)
+        for f in checked + linted:
+            print(f"  false alarm {path.name}: {f.match} | {f.message[:100]}")
+    print(f"real pages (held-out hosts skipped): {len(pages)} pages; QC505 findings: check {n_check}, "
+          f"lint-site {n_lint}  ({time.perf_counter() - t0:.1f} s)")
+    bad += n_check + n_lint
+
+    # clean official sentences
+    for split in ("dev", "train"):
+        path = args.shared / "csc" / "xxqg_neg" / f"{split}.jsonl"
+        if not path.exists():
+            print(f"xxqg_neg {split}: not present")
+            continue
+        rows = jsonl(path)
+        flagged = [r for r in rows if qc505(text_doc(r["source"]))]
+        print(f"xxqg_neg {split}: {len(rows)} sentences; with a QC505 finding: {len(flagged)}")
+        bad += len(flagged)
+
+    # negatives: real official paragraphs that discuss the subjects
+    rows = jsonl(ROOT / "corpora" / "injection" / "negatives.jsonl")
+    with_title = [r for r in rows if qc505(text_doc(r["title"] + "\n" + r["text"]))]
+    alone = [r for r in rows if qc505(text_doc(r["text"]))]
+    print(f"negatives: {len(rows)} real paragraphs; flagged with their title: {len(with_title)}; "
+          f"flagged without it (paragraph alone, stricter): {len(alone)}")
+    for r in with_title[:10] + alone[:10]:
+        print(f"  false alarm {r['id']}: {r['text'][:80]}")
+    bad += len(with_title)
+
+    # positives (synthetic)
+    pos = jsonl(ROOT / "corpora" / "injection" / "positives.jsonl")
+    hits = [r for r in pos if qc505(text_doc(r["title"] + "\n" + r["text"]))]
+    sev = Counter(f.severity for r in pos for f in qc505(text_doc(r["title"] + "\n" + r["text"])))
+    print(f"positives (synthetic, plain text): recall {len(hits)}/{len(pos)} = {len(hits) / len(pos):.1%}; "
+          f"finding severities {dict(sev)}")
+    missed = [r["spam"] for r in pos if r not in hits]
+    for s in sorted(set(missed))[:10]:
+        print(f"  missed: {s}")
+    sample = pos[: args.html_positives]
+    placements = {
+        "paragraph": lambda r: page_html(r["title"], r["text"].split("\n")),
+        "headline": lambda r: page_html(r["title"], [l for l in r["text"].split("\n") if r["spam"] not in l] or ["。"],
+                                        headline_extra=r["spam"]),
+        "img alt": lambda r: page_html(r["title"], [l for l in r["text"].split("\n") if r["spam"] not in l], alt=r["spam"]),
+        "title attribute": lambda r: page_html(r["title"], [l for l in r["text"].split("\n") if r["spam"] not in l],
+                                               attr=r["spam"]),
+    }
+    for name, make in placements.items():
+        got_c = got_l = 0
+        for r in sample:
+            checked, linted = both_paths(make(r).encode("utf-8"), "p.html", "http://www.example.gov.cn/art/1.html")
+            got_c += bool(checked)
+            got_l += bool(linted)
+        print(f"positives in HTML, {name}: recall check {got_c}/{len(sample)}, lint-site {got_l}/{len(sample)}")
+    got = sum(bool(qc505(document_from_bytes(docx_bytes(r["title"], r["text"].split("\n")), "p.docx"))) for r in sample)
+    print(f"positives as .docx: recall {got}/{len(sample)}")
+
+    # speed on a 5,000-character article (the default configuration, language model included)
+    text = article()
+    doc_args = dict(kind="text")
+    full = Config.default()
+    without = full.with_overrides(ignore=["QC505"])
+    check_document(document_from_bytes(text.encode(), "a.txt", **doc_args), full)  # warm: models, dictionaries
+
+    def timed(cfg: Config) -> float:
+        runs = []
+        for _ in range(args.repeat):
+            doc = document_from_bytes(text.encode(), "a.txt", **doc_args)
+            t = time.perf_counter()
+            check_document(doc, cfg)
+            runs.append(time.perf_counter() - t)
+        return statistics.median(runs)
+
+    a, b, only = timed(full), timed(without), timed(ONLY)
+    print(f"speed, {len(text)}-character article, median of {args.repeat}: check {a * 1000:.1f} ms, "
+          f"without QC505 {b * 1000:.1f} ms, QC505 alone {only * 1000:.2f} ms "
+          f"({only / a:.2%} of the check)")
+    print("OK" if bad == 0 else f"FAIL: {bad}")
+    return 0 if bad == 0 else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
