@@ -3,7 +3,8 @@
     python corpora/injection/build_sets.py [--shared ../shared/data]
 
 negatives.jsonl  real official paragraphs that name gambling, lottery, porn, drugs or invoices
-                 (laws and regulations, State Council Information Office press conferences),
+                 (laws and regulations, State Council Information Office press conferences, the
+                 2024-2026 government work reports),
                  each with its document's title: what a page about that subject, or about
                  something else that mentions it, really says. None of them is injected.
 positives.jsonl  SYNTHETIC: a spam line in the style of real hacked pages (the seed notice's
@@ -63,6 +64,14 @@ def negatives(shared: Path) -> list[dict]:
         hits = [p for p in _paragraphs(body) if TOPIC.search(p)]
         for i, p in enumerate(hits[:PER_DOC]):
             rows.append({"id": f"scio:{path.name}#{i}", "title": title, "text": p})
+    reports = shared / "corpora" / "gov-work-report-2024-2026" / "data"
+    for path in sorted(reports.glob("*.csv")):
+        with path.open(encoding="utf-8-sig") as fh:
+            for i, row in enumerate(csv.DictReader(fh)):
+                zh = (row.get("中文") or "").strip()
+                if len(zh) >= 12 and TOPIC.search(zh):
+                    year = (row.get("报告年份") or path.stem[3:7]).strip()
+                    rows.append({"id": f"report:{path.name}#{i}", "title": f"{year}年政府工作报告", "text": zh[:MAX_LEN]})
     return rows
 
 
