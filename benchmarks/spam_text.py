@@ -10,6 +10,9 @@ text, recall on spliced spam, and what the check costs `check` on a 5,000-charac
 - clean official sentences: ../shared/data/csc/xxqg_neg/{dev,train}.jsonl (those present);
 - negatives: corpora/injection/negatives.jsonl, real official paragraphs about gambling, lottery,
   porn, drugs, invoices (with their document's title, and once more without it);
+- real spam: corpora/injection/positives-real.jsonl, lines of gambling and porn sites (Windsooon/cherry)
+  spliced into official text, recall per half (dev: the term list was tuned on it; test: never);
+  cherry's clean news lines count as false alarms;
 - positives: corpora/injection/positives.jsonl, SYNTHETIC spam lines spliced into clean work-report
   text (see corpora/injection/build_sets.py), as plain text, as .docx, and in HTML pages (spliced
   into a paragraph, the headline, an image's alt text, a title attribute) through both page paths.
@@ -215,6 +218,21 @@ def main(argv: list[str] | None = None) -> int:
     for r in with_title[:10] + alone[:10]:
         print(f"  false alarm {r['id']}: {r['text'][:80]}")
     bad += len(with_title)
+
+    # clean news lines of the cherry data set (its normal class)
+    normal = [l.strip() for l in (ROOT / "corpora" / "injection" / "cherry" / "normal.dat").read_text(encoding="utf-8").splitlines()
+              if l.strip()]
+    flagged = [l for l in normal if qc505(text_doc(l))]
+    print(f"news lines (cherry normal.dat): {len(normal)}; with a QC505 finding: {len(flagged)}")
+    bad += len(flagged)
+
+    # positives: REAL spam lines spliced into official text (dev half may be tuned on, test half not)
+    real = jsonl(ROOT / "corpora" / "injection" / "positives-real.jsonl")
+    for split in ("dev", "test"):
+        for kind in ("赌博", "色情"):
+            rs = [r for r in real if r["split"] == split and r["kind"] == kind]
+            got = sum(bool(qc505(text_doc(r["title"] + "\n" + r["text"]))) for r in rs)
+            print(f"positives (real spam lines, {kind}, {split} half): recall {got}/{len(rs)} = {got / len(rs):.1%}")
 
     # positives (synthetic)
     pos = jsonl(ROOT / "corpora" / "injection" / "positives.jsonl")

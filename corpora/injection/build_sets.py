@@ -11,6 +11,8 @@ positives.jsonl  SYNTHETIC: a spam line in the style of real hacked pages (the s
                  "本文由365bet体育网址发布于三农资讯", brand + 注册送彩金, 代开发票 + phone, porn
                  come-ons) spliced into a clean paragraph of the 2024-2026 government work reports.
                  The spam lines are written here, not copied from any hacked page.
+positives-real.jsonl  REAL spam lines (cherry/gamble.dat, cherry/sex.dat: Windsooon/cherry @ 918024f,
+                 MIT) spliced the same way; split into dev (tuning allowed) and test (measured only).
 
 Deterministic: the same input gives the same files (random.Random(12)).
 """
@@ -132,12 +134,31 @@ def positives(shared: Path, n: int = 400) -> list[dict]:
     return rows
 
 
+def real_spam(shared: Path) -> list[dict]:
+    """REAL spam lines (Windsooon/cherry's gambling and porn classes, texts taken from gambling and porn
+    sites) spliced into clean work-report text as positives.jsonl is. Lines alternate between a dev
+    half (odd lines: the term list may be tuned on it) and a test half (even lines: measured only).
+    Their normal class (news) joins nothing: it is read by the benchmark as more clean text."""
+    rng = random.Random(13)
+    hosts = [r["text"].split("\n")[0] for r in positives(shared)]
+    rows = []
+    for name, kind in (("gamble.dat", "赌博"), ("sex.dat", "色情")):
+        lines = [l.strip() for l in (HERE / "cherry" / name).read_text(encoding="utf-8").splitlines() if l.strip()]
+        for i, line in enumerate(lines):
+            line = line[:200]
+            host = rng.sample(hosts, 2)
+            rows.append({"id": f"cherry:{name}#{i}", "split": "test" if i % 2 else "dev", "kind": kind,
+                         "title": "关于做好当前重点工作的通知", "text": f"{host[0]}\n{line}\n{host[1]}", "spam": line})
+    return rows
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--shared", default=str(HERE.parents[2] / "shared" / "data"))
     args = ap.parse_args()
     shared = Path(args.shared)
-    for name, rows in (("negatives.jsonl", negatives(shared)), ("positives.jsonl", positives(shared))):
+    for name, rows in (("negatives.jsonl", negatives(shared)), ("positives.jsonl", positives(shared)),
+                       ("positives-real.jsonl", real_spam(shared))):
         with (HERE / name).open("w", encoding="utf-8") as fh:
             for r in rows:
                 fh.write(json.dumps(r, ensure_ascii=False) + "\n")
