@@ -181,3 +181,21 @@ def test_lint_site_reports_alt_text_spam_on_the_page(tmp_path):
     rows = [json.loads(l) for l in (tmp_path / "out" / "findings.jsonl").read_text(encoding="utf-8").splitlines() if l.strip()]
     found = [r for r in rows if r["code"] == "QC505"]
     assert len(found) == 1 and found[0]["source"].endswith("a.html") and found[0]["scope"] == "attribute"
+
+
+def test_on_a_crackdown_page_a_brand_counts_only_with_selling_words():
+    named = "关于依法打击跨境赌博的通告\n经查，“开云体育”是境外赌博网站，请广大群众提高警惕。\n"
+    assert qc505(check_text(named, select=["QC505"])) == []
+    spliced = named + "本文由365bet体育网址发布于平安资讯,转载请注明出处\n"
+    assert [f.match for f in qc505(check_text(spliced, select=["QC505"]))] == ["365bet"]
+
+
+def test_lint_site_reads_the_visible_text_of_a_list_page():
+    items = "".join(f"<li><a href='/tzgg/{i}.html'>关于开展第{i}批安全检查工作的通知</a><span>2024-05-{i:02d}</span></li>"
+                    for i in range(1, 13))
+    html = (f"<html><head><title>通知公告_某县人民政府</title></head><body><div class='list'><h2>通知公告</h2>"
+            f"<ul>{items}</ul></div><div class='side'>澳门新葡京官网欢迎您</div></body></html>")
+    page_ = read_page(html.encode("utf-8"), source="list.html", url="http://www.example.gov.cn/tzgg/")
+    assert page_.kind != "article"
+    found = qc505(check_document(page_document(page_), Config.from_dict({"select": ["QC505"]})))
+    assert [f.match for f in found] == ["澳门新葡京"] and "页面文字" in found[0].message
