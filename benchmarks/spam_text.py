@@ -7,7 +7,9 @@ text, recall on spliced spam, and what the check costs `check` on a 5,000-charac
 - real pages: every page of ../shared/data/pages/raw (pages of hosts in HELD-OUT.tsv skipped) and
   tests/fixtures/pages, through both page paths (`check page.html` and lint-site's read_page);
   every QC505 finding there is a false alarm;
-- clean official sentences: ../shared/data/csc/xxqg_neg/{dev,train}.jsonl (those present);
+- clean official sentences: ../shared/data/csc/xxqg_neg/{dev,train}.jsonl (those present), and all
+  599,831 sentences of corpora/lm (laws, press conferences, State Council documents, work reports),
+  each alone without its title (no on-topic help);
 - negatives: corpora/injection/negatives.jsonl, real official paragraphs about gambling, lottery,
   porn, drugs, invoices (with their document's title, and once more without it);
 - real spam: corpora/injection/positives-real.jsonl, lines of gambling and porn sites (Windsooon/cherry)
@@ -218,6 +220,25 @@ def main(argv: list[str] | None = None) -> int:
     for r in with_title[:10] + alone[:10]:
         print(f"  false alarm {r['id']}: {r['text'][:80]}")
     bad += len(with_title)
+
+    # every sentence of the language-model corpus (laws, press conferences, State Council documents,
+    # work reports), each alone, without its document's title: the strictest clean test
+    import gzip
+
+    from qualitycheck.checks.spam_text import spam_lexicon
+
+    lex = spam_lexicon()
+    n_sent, raw_hits = 0, Counter()
+    t = time.perf_counter()
+    for path in sorted((ROOT / "corpora" / "lm").glob("*.txt.gz")):
+        with gzip.open(path, "rt", encoding="utf-8") as fh:
+            for line in fh:
+                n_sent += 1
+                for h in lex.hits(line, on_topic=False):
+                    raw_hits[(h.rule.id, h.term)] += 1
+    print(f"official sentences (corpora/lm), each alone and without its title: {n_sent}; term hits: "
+          f"{sum(raw_hits.values())} {dict(raw_hits.most_common(5))}  ({time.perf_counter() - t:.1f} s)")
+    bad += sum(raw_hits.values())
 
     # clean news lines of the cherry data set (its normal class)
     normal = [l.strip() for l in (ROOT / "corpora" / "injection" / "cherry" / "normal.dat").read_text(encoding="utf-8").splitlines()

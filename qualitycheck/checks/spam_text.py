@@ -61,6 +61,7 @@ class SpamLexicon:
     negation_before: re.Pattern
     negation_after: re.Pattern
     official_lottery: re.Pattern
+    official_lottery_after: re.Pattern
     commerce_strong: re.Pattern
     commerce_weak: re.Pattern
     _anchors: re.Pattern | None = field(default=None, repr=False)
@@ -124,8 +125,9 @@ class SpamLexicon:
             return False
         if rule.strength == "selling":
             return True
-        if rule.kind == "彩票" and self.official_lottery.search(text[max(0, s - 4) : s]):
-            return False  # 体育彩票 / 福利彩票: the two lawful lotteries
+        if rule.kind == "彩票" and (self.official_lottery.search(text[max(0, s - 4) : s])
+                                   or self.official_lottery_after.search(text[e : e + 12])):
+            return False  # 体育彩票 / 福利彩票, 彩票投注站 / 彩票代销: the lawful lotteries and their trade
         return self._selling_near(text, s, e)
 
 
@@ -165,7 +167,7 @@ def load_lexicon(folder: Path = TEXT_DIR) -> SpamLexicon:
         except (OSError, yaml.YAMLError) as exc:
             raise DictionaryError(f"{path.name}：无法读取或 YAML 格式有误：{exc}") from None
         for key in ("window", "on_topic", "negation_before", "negation_after", "official_lottery",
-                    "commerce_strong", "commerce_weak"):
+                    "official_lottery_after", "commerce_strong", "commerce_weak"):
             if key in data:
                 settings[key] = (data[key], path.name)
         for i, entry in enumerate(data.get("entries") or []):
@@ -195,7 +197,8 @@ def load_lexicon(folder: Path = TEXT_DIR) -> SpamLexicon:
             ))
     rules.sort(key=lambda r: STRENGTHS.index(r.strength))  # brands claim their span first
     compiled = {k: _regex({k: v}, k, name) for k, (v, name) in settings.items() if k != "window"}
-    for key in ("on_topic", "negation_before", "negation_after", "official_lottery", "commerce_strong", "commerce_weak"):
+    for key in ("on_topic", "negation_before", "negation_after", "official_lottery", "official_lottery_after",
+                "commerce_strong", "commerce_weak"):
         if key not in compiled:
             raise DictionaryError(f"{folder}：缺少 {key}")
     window = settings.get("window", (10, ""))[0]
