@@ -199,3 +199,12 @@ def test_lint_site_reads_the_visible_text_of_a_list_page():
     assert page_.kind != "article"
     found = qc505(check_document(page_document(page_), Config.from_dict({"select": ["QC505"]})))
     assert [f.match for f in found] == ["澳门新葡京"] and "页面文字" in found[0].message
+
+
+def test_a_link_title_is_reported_once_on_lint_sites_path():
+    html = page("关于做好秋粮收购工作的通知", CLEAN, extra="<p><a href='/a/2.html' title='九游会官网入口'>相关通知</a></p>")
+    doc = page_document(read_page(html.encode("utf-8"), source="p.html", url="http://www.example.gov.cn/a/1.html"))
+    found = [f for f in check_document(doc, Config.from_dict({"select": ["QC5"]})) if f.code in ("QC501", "QC505")]
+    assert [f.code for f in found] == ["QC501"]
+    checked = qc505(check_html(html, select=["QC505"]))  # `check page.html` has no link findings: QC505 says it
+    assert [f.evidence["where"] for f in checked] == ["a@title"]

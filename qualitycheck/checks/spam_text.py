@@ -247,14 +247,15 @@ class InjectedText(Check):
         lex = spam_lexicon()
         on_topic = _on_topic(lex, document_title(ctx))
         page = ctx.doc.meta.get("page")
-        # Texts of links that QC501 reports are not reported again here.
-        flagged_links = [link.text for link in getattr(page, "links", ()) if link.why and link.text] if page is not None else []
+        # What QC501 reports (a link's text, or the term it found in the link's title or address) is
+        # not reported again here.
+        flagged_links = _reported_by_qc501(page)
         ranges = ctx.scope_ranges(self.scopes)
         for offset, text in ranges:
             for line_hits in _by_line(text, lex.hits(text, on_topic=on_topic)):
                 first = line_hits[0]
                 line = _line_of(text, first.start, first.end)
-                if any(h.term in t for h in line_hits for t in flagged_links):
+                if _already_reported(line_hits, flagged_links):
                     continue
                 yield self.finding(
                     offset + first.start, offset + first.end, ctx, _message(line_hits, line),
@@ -265,18 +266,15 @@ class InjectedText(Check):
             # visible text there, so lint-site does too (link texts are QC501's, as above)
             for line_hits in _by_line(page.text, lex.hits(page.text, on_topic=on_topic)):
                 line = _line_of(page.text, line_hits[0].start, line_hits[0].end)
-                if any(h.term in t for h in line_hits for t in flagged_links):
+                if _already_reported(line_hits, flagged_links):
                     continue
                 yield self.spanless_finding(
                     _message(line_hits, line).replace("正文中", "页面文字中", 1), scope="body", match=line_hits[0].term,
                     rule_id=line_hits[0].rule.id, severity=_severity(line_hits), evidence=_evidence(line_hits, line),
                 )
         for where, text in ctx.doc.meta.get("attr_texts") or ():
-            # a link's title attribute is QC501's (it reads link text and title together)
-            if page is not None and where == "a@title":
-                continue
             hits = list(lex.hits(text, on_topic=on_topic))
-            if not hits or any(h.term in t for h in hits for t in flagged_links):
+            if not hits or _already_reported(hits, flagged_links):
                 continue
             label = "图片说明（alt）" if where.endswith("@alt") else "提示文字（title 属性）"
             yield self.spanless_finding(
@@ -284,6 +282,21 @@ class InjectedText(Check):
                 scope="attribute", match=hits[0].term, rule_id=hits[0].rule.id, severity=_severity(hits),
                 evidence={**_evidence(hits, text), "where": where},
             )
+
+
+def _reported_by_qc501(page: object) -> list[str]:
+    out: list[str] = []
+    for link in getattr(page, "links", ()) if page is not None else ():
+        if link.why and ":" in link.why:
+            out.append(link.why.split(":", 1)[1].lower())
+            if link.text:
+                out.append(link.text.lower())
+    return out
+
+
+def _already_reported(hits: list[Hit], reported: list[str]) -> bool:
+    terms = [h.term.lower() for h in hits]
+    return any(t in r or (len(r) >= 2 and r in t) for t in terms for r in reported)
 
 
 def _on_topic(lex: SpamLexicon, title: str) -> bool:
