@@ -306,10 +306,18 @@ def load_set(set_dir: Path) -> dict:
         if side != split_side(host):
             raise SetError(f"SPLIT.tsv：{host} 的划分与种子哈希不符（应为 {split_side(host)}）")
         side_of[host] = side
+    # the held-out evaluation pages must never enter a set that is scored or tuned on
+    held_file = ROOT.parent / "shared" / "data" / "pages" / "HELD-OUT.tsv"
+    held = set()
+    if held_file.exists():
+        held = {l.split("\t")[0] for l in held_file.read_text(encoding="utf-8").splitlines()
+                if l.strip() and not l.startswith("#")}
     labels: dict[Path, dict[str, dict]] = {}
     out: dict = {"train": [], "test": [], "new": []}
     seen: dict[str, set] = {}
     for m in rows(set_dir / "MANIFEST.tsv"):
+        if m["host"] in held:
+            raise SetError(f"{m['file']} 属于留出评测站点 {m['host']}（HELD-OUT.tsv），不得放入页面集")
         stored = ROOT / m["stored"]
         folder = stored.parent.parent if stored.parent.name == "raw" else stored.parent
         if folder not in labels:
