@@ -3,6 +3,11 @@
     python benchmarks/page_reader.py                    # the copied fixtures (tests/fixtures/pages)
     python benchmarks/page_reader.py --pages DIR        # any folder with labels.jsonl + the pages
     python benchmarks/page_reader.py --no-anchors -v    # skip trafilatura; print every miss
+    python benchmarks/page_reader.py --set corpora/pages  # a site-split set: train vs test sites, the gap,
+                                                          # trafilatura (title, date) and speed on the same pages
+
+A site-split set (``--set DIR``) is a folder with raw/, labels.jsonl, MANIFEST.tsv (file, host, …) and
+SPLIT.tsv (host, train|test): every page is scored on the side of its host, so a site is never on both.
 
 Accuracy (labels as defined in tests/fixtures/pages/LABELS.md):
   kind, title and published exact (title whitespace-insensitive), source exact,
@@ -22,6 +27,7 @@ Speed, one core, pages read from memory, each timed as the best of --repeat runs
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import re
 import statistics
@@ -73,17 +79,19 @@ def match_list(want: dict, got: list) -> object | None:
     return None
 
 
-def score(pages, verbose: bool = False) -> dict:
-    n = len(pages)
+def score(pages, verbose: bool = False, full_names: bool = False) -> dict:
+    n = max(len(pages), 1)
     ok = {k: 0 for k in ("kind", "title", "published", "source", "body_start", "body_end", "marks_all", "no_suspicious")}
     mark_ok = {f: 0 for f in MARK_FIELDS}
     lists_total = lists_found = lists_newest = lists_oldest = 0
     extra_lists = 0
     body_n = 0
+    sponsor_n = sponsor_ok = 0
+    art_n = art_title = 0
     misses: list[str] = []
     for lab, data in pages:
         page = read_page(data, lab["file"])
-        f = lab["file"][:3]
+        f = lab["file"] if full_names else lab["file"][:3]
         got = {
             "kind": page.kind,
             "title": compact(page.title) or None,
@@ -91,6 +99,9 @@ def score(pages, verbose: bool = False) -> dict:
             "source": page.source_line,
         }
         want = {"kind": lab["kind"], "title": compact(lab["title"]) or None, "published": lab["published"], "source": lab["source"]}
+        if lab["kind"] == "article":
+            art_n += 1
+            art_title += got["title"] == want["title"]
         for k in ("kind", "title", "published", "source"):
             if got[k] == want[k]:
                 ok[k] += 1
@@ -125,6 +136,14 @@ def score(pages, verbose: bool = False) -> dict:
                 all_ok = False
                 misses.append(f"{f} marks.{fld}: got {g!r} want {w!r}")
         ok["marks_all"] += all_ok
+        sponsor = lab["marks"].get("sponsor")
+        if sponsor:
+            # the reader has no 主办单位 field: count it found when the labelled name is in its footer text
+            sponsor_n += 1
+            if compact(sponsor) in compact(page.footer):
+                sponsor_ok += 1
+            else:
+                misses.append(f"{f} marks.sponsor: {sponsor!r} not in footer text")
         found_ids = set()
         for wl in lab["lists"]:
             lists_total += 1
@@ -151,7 +170,7 @@ def score(pages, verbose: bool = False) -> dict:
         else:
             misses.append(f"{f} suspicious: {[(l.text, l.href, l.why) for l in sus][:5]} {[s.to_dict() for s in page.suspicions][:3]}")
     res = {
-        "pages": n,
+        "pages": len(pages),
         "kind": ok["kind"] / n,
         "title": ok["title"] / n,
         "published": ok["published"] / n,
@@ -167,6 +186,10 @@ def score(pages, verbose: bool = False) -> dict:
         "lists_oldest_ok": lists_oldest,
         "lists_extra": extra_lists,
         "pages_without_suspicious": ok["no_suspicious"] / n,
+        "sponsor_labelled": sponsor_n,
+        "marks.sponsor_in_footer": sponsor_ok / sponsor_n if sponsor_n else None,
+        "lists_newest": lists_newest / lists_total if lists_total else None,
+        "title_articles": art_title / art_n if art_n else None,
     }
     if verbose:
         for m in misses:
@@ -179,13 +202,14 @@ def trafilatura_accuracy(pages) -> dict:
     """The same title / date / body measures for trafilatura alone (bare_extraction with metadata)."""
     import trafilatura
 
-    title = date_ok = starts = ends = body_n = 0
+    title = date_ok = starts = ends = body_n = art_title = 0
     for lab, data in pages:
         text = decode(data, html=True)[0]
         doc = trafilatura.bare_extraction(text, with_metadata=True)
         get = (lambda k: getattr(doc, k, None)) if doc is not None else (lambda k: None)
         if lab["kind"] == "article":
             title += compact(get("title")) == compact(lab["title"])
+            art_title += compact(get("title")) == compact(lab["title"])
         else:
             title += True  # a list/home page has no headline to get right; not held against it
         date_ok += (get("date") or None) == lab["published"]
@@ -198,8 +222,10 @@ def trafilatura_accuracy(pages) -> dict:
             else:
                 starts += body.startswith(compact(lab["body_start"]))
                 ends += body.endswith(compact(lab["body_end"]))
-    n = len(pages)
-    return {"title": title / n, "published": date_ok / n, "body_start": starts / body_n, "body_end": ends / body_n}
+    n = max(len(pages), 1)
+    body_n = max(body_n, 1)
+    return {"title": title / n, "published": date_ok / n, "body_start": starts / body_n, "body_end": ends / body_n,
+            "title_articles": art_title / body_n}
 
 
 def _rate(fn, items, repeat: int) -> tuple[float, float, float]:
@@ -239,6 +265,132 @@ def speed(pages, repeat: int, anchors: bool) -> dict:
     return out
 
 
+SET_FIELDS = ("kind", "title", "title_articles", "published", "source", "body_start", "body_end",
+              *[f"marks.{f}" for f in MARK_FIELDS], "marks_all_six", "marks.sponsor_in_footer", "lists_newest")
+
+
+class SetError(Exception):
+    """A site-split set that cannot be scored (missing file, host without a side)."""
+
+
+SPLIT_SEED = "qualitycheck-pageset-split-v1"
+
+
+def split_side(host: str) -> str:
+    """train / test for a host: a seeded hash, so the split never depends on what was scored."""
+    h = int(hashlib.sha256(f"{SPLIT_SEED}:{host}".encode("utf-8")).hexdigest(), 16)
+    return "train" if h % 100 < 60 else "test"
+
+
+def load_set(set_dir: Path) -> dict:
+    """Pages of a site-split set, grouped by the side (train / test) of their host.
+
+    MANIFEST.tsv names every page with its host and where its bytes are stored (``stored``, relative to
+    the repository root); the labels are read from the labels.jsonl of that folder (raw/ -> the set
+    folder), so pages already labelled elsewhere in the repository are not copied twice.
+    """
+    def rows(path: Path) -> list[dict[str, str]]:
+        if not path.exists():
+            raise SetError(f"{path} 不存在")
+        lines = [l.split("\t") for l in path.read_text(encoding="utf-8").splitlines() if l.strip() and not l.startswith("#")]
+        head = lines[0]
+        return [dict(zip(head, l)) for l in lines[1:]]
+
+    side_of: dict[str, str] = {}
+    for r in rows(set_dir / "SPLIT.tsv"):
+        host, side = r["host"], r["split"]
+        if side not in ("train", "test"):
+            raise SetError(f"SPLIT.tsv：{host} 的划分应为 train 或 test，实为 {side!r}")
+        if side_of.get(host, side) != side:
+            raise SetError(f"SPLIT.tsv：{host} 同时出现在 train 和 test")
+        if side != split_side(host):
+            raise SetError(f"SPLIT.tsv：{host} 的划分与种子哈希不符（应为 {split_side(host)}）")
+        side_of[host] = side
+    # the held-out evaluation pages must never enter a set that is scored or tuned on
+    held_file = ROOT.parent / "shared" / "data" / "pages" / "HELD-OUT.tsv"
+    held = set()
+    if held_file.exists():
+        held = {l.split("\t")[0] for l in held_file.read_text(encoding="utf-8").splitlines()
+                if l.strip() and not l.startswith("#")}
+    labels: dict[Path, dict[str, dict]] = {}
+    out: dict = {"train": [], "test": [], "new": []}
+    seen: dict[str, set] = {}
+    for m in rows(set_dir / "MANIFEST.tsv"):
+        if m["host"] in held:
+            raise SetError(f"{m['file']} 属于留出评测站点 {m['host']}（HELD-OUT.tsv），不得放入页面集")
+        stored = ROOT / m["stored"]
+        folder = stored.parent.parent if stored.parent.name == "raw" else stored.parent
+        if folder not in labels:
+            lab_file = folder / "labels.jsonl"
+            if not lab_file.exists():
+                raise SetError(f"{lab_file} 不存在")
+            labels[folder] = {json.loads(l)["file"]: json.loads(l)
+                              for l in lab_file.read_text(encoding="utf-8").splitlines() if l.strip()}
+        lab = labels[folder].get(m["file"])
+        if lab is None:
+            raise SetError(f"{folder / 'labels.jsonl'} 中没有 {m['file']}")
+        host = m["host"]
+        if host not in side_of:
+            raise SetError(f"SPLIT.tsv 中没有站点 {host}（{m['file']}）")
+        item = (lab, stored.read_bytes())
+        out[side_of[host]].append(item)
+        if folder == set_dir.resolve():
+            out["new"].append(item)
+        seen.setdefault(side_of[host], set()).add(host)
+    out["hosts"] = {side: len(seen.get(side, ())) for side in ("train", "test")}
+    return out
+
+
+def _pct(v) -> str:
+    return "     -" if v is None else f"{v * 100:5.1f}%"
+
+
+def run_set(set_dir: Path, repeat: int, anchors: bool, verbose: bool) -> int:
+    try:
+        sides = load_set(set_dir)
+    except (SetError, OSError, ValueError, KeyError, IndexError) as e:
+        print(f"qualitycheck：错误：页面集无法读取：{e}", file=sys.stderr)
+        return 2
+    res = {}
+    for side in ("train", "test"):
+        if verbose:
+            print(f"{side} misses:")
+        res[side] = score(sides[side], verbose, full_names=True)
+    traf = {side: trafilatura_accuracy(sides[side]) for side in ("train", "test")} if anchors else {}
+    print(f"set {set_dir}: train {len(sides['train'])} pages on {sides['hosts']['train']} sites, "
+          f"test {len(sides['test'])} pages on {sides['hosts']['test']} sites")
+    for side in ("train", "test"):
+        r = res[side]
+        print(f"  {side}: {r['pages']} pages, {r['body_pages']} with an article body, "
+              f"{r['lists_labelled']} labelled lists, {r['sponsor_labelled']} with a 主办单位 label")
+    print(f"  {'field':28s} {'train':>7s} {'test':>7s} {'gap':>7s}   (gap = train - test, points)")
+    for k in SET_FIELDS:
+        a, b = res["train"].get(k), res["test"].get(k)
+        gap = "      -" if a is None or b is None else f"{(a - b) * 100:+6.1f}"
+        print(f"  {k:28s} {_pct(a):>7s} {_pct(b):>7s} {gap:>7s}")
+    for side in ("train", "test"):
+        r = res[side]
+        print(f"  lists ({side}): {r['lists_found']}/{r['lists_labelled']} found, "
+              f"{r['lists_newest_ok']} with the labelled newest date, {r['lists_extra']} extra blocks reported")
+    if traf:
+        print("trafilatura alone, same pages (bare_extraction with metadata; title_articles = article pages only,"
+              " title = non-article pages counted right):")
+        for k in ("title", "title_articles", "published"):
+            a, b = traf["train"][k], traf["test"][k]
+            print(f"  {k:28s} {_pct(a):>7s} {_pct(b):>7s} {(a - b) * 100:+6.1f}")
+    if sides["new"]:
+        r = score(sides["new"], full_names=True)
+        print(f"pages stored in {set_dir} itself ({r['pages']}, none of them seen while the reader was written): "
+              + "  ".join(f"{k} {_pct(r[k]).strip()}" for k in ("kind", "title", "published", "body_start", "body_end", "marks_all_six")))
+    allpages = sides["train"] + sides["test"]
+    if repeat > 0 and allpages:
+        sp = speed(allpages, repeat, anchors)
+        print(f"speed over all {len(allpages)} pages (one core, best of {repeat} per page):")
+        for k, (rate, med, mx) in sp.items():
+            print(f"  {k:30s} {rate:7.1f} pages/s   median {med:6.1f} ms   max {mx:7.1f} ms")
+    return 0
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--pages", type=Path, default=ROOT / "tests" / "fixtures" / "pages")
@@ -247,7 +399,10 @@ def main() -> None:
     ap.add_argument("--no-speed", action="store_true")
     ap.add_argument("-v", "--verbose", action="store_true", help="print every miss")
     ap.add_argument("--json", action="store_true")
+    ap.add_argument("--set", type=Path, help="a site-split set (raw/, labels.jsonl, MANIFEST.tsv, SPLIT.tsv)")
     args = ap.parse_args()
+    if args.set is not None:
+        sys.exit(run_set(args.set, 0 if args.no_speed else args.repeat, not args.no_anchors, args.verbose))
     pages = load(args.pages)
     res = score(pages, args.verbose)
     misses = res.pop("misses")
