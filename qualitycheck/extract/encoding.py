@@ -74,6 +74,37 @@ def _control_ratio(text: str) -> float:
     return len(_CONTROL.findall(sample)) / len(sample) if sample else 0.0
 
 
+_CONTROL_BYTES = bytes(b for b in range(32) if b not in (9, 10, 12, 13, 27))
+
+
+def _drop_stray_nuls(data: bytes) -> bytes:
+    """Text with a few NUL bytes in it is text: browsers ignore them, so must the reader.
+
+    One NUL after <head> used to make every page "binary" and the site pass unchecked.
+    NUL never occurs inside a UTF-8 or GB18030 character, so dropping it is safe there;
+    UTF-16 is recognised before this is called. Real binary data has far more NULs."""
+    if b"\x00" not in data:
+        return data
+    sample = data[:20000]
+    limit = max(16, len(sample) // 100)
+    if sample.count(0) > limit or len(sample) - len(sample.translate(None, _CONTROL_BYTES)) > limit:
+        return data
+    return data.replace(b"\x00", b"")
+
+
+def _as_utf8(data: bytes, name: str) -> tuple[str, str] | None:
+    try:
+        return _checked(data.decode("utf-8"), "utf-8", name)
+    except UnicodeDecodeError:
+        pass
+    # A byte flipped or a character cut in two must not turn a UTF-8 page into junk
+    # (or into an unreadable page, which an attacker can do on purpose).
+    text = data.decode("utf-8", errors="replace")
+    if text.count("\ufffd") <= max(2, len(text) // 500):
+        return _checked(text, "utf-8", name)
+    return None
+
+
 def decode(data: bytes, *, declared: str | None = None, html: bool = False, name: str = "input") -> tuple[str, str]:
     """Return (text, encoding). Raise InputError for binary data or an unknown encoding."""
     for bom, enc in _BOMS:
@@ -83,14 +114,19 @@ def decode(data: bytes, *, declared: str | None = None, html: bool = False, name
     if utf16:
         return _checked(data.decode(utf16, errors="replace"), utf16, name)
     if b"\x00" not in data[:8000]:
-        try:
-            return _checked(data.decode("utf-8"), "utf-8", name)
-        except UnicodeDecodeError:
-            pass
+        found = _as_utf8(data, name)
+        if found is not None:
+            return found
     # Chinese UTF-16-LE without a BOM has no NUL bytes in its characters and is not UTF-8.
     utf16_text = _utf16_without_bom(data)
     if utf16_text is not None:
         return _checked(utf16_text, "utf-16-le", name)
+    stripped = _drop_stray_nuls(data)
+    if stripped is not data:
+        data = stripped
+        found = _as_utf8(data, name)
+        if found is not None:
+            return found
     if b"\x00" in data[:8000]:
         raise InputError(f"{name}：看起来是二进制文件，不是文本或 HTML")
     candidates: list[str] = []

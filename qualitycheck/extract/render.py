@@ -140,58 +140,73 @@ class _Builder:
         self.n += 1
         self.last = "\n"
 
-    def walk(self, el: etree._Element) -> None:
-        tag = el.tag
-        if tag.__class__ is not str:  # comment, processing instruction, entity
-            return
+    def walk(self, root: etree._Element) -> None:
+        # Iterative, not recursive: a page of 20,000 nested <div>s must render like any other
+        # (a RecursionError used to drop the page, and whatever it hid, from the check).
         spans = self.spans
-        if tag in SKIP_TAGS or tag[0] == "{":
-            if not self.include_hidden and tag in ("script", "iframe", "object") and is_hidden_el(el):
-                self.hidden_roots.append(el)
-                return
-            spans[el] = (self.n, self.n)  # visible position, no text
-            if tag == "script":
-                self.scripts.append(el)
-                if self.js is not None:
-                    self._script(el)
-            return
-        if not self.include_hidden:
-            get = el.get
-            if get("hidden") is not None:
-                self.hidden_roots.append(el)
-                spans[el] = (self.n, self.n)
-                return
-            style = get("style")
-            if style:
-                if any(h in style for h in _HIDDEN_HINT) and _HIDDEN_STYLE.search(style):
+        add = self.add
+        stack: list = [root]
+        pop = stack.pop
+        push = stack.append
+        while stack:
+            el = pop()
+            cls = el.__class__
+            if cls is tuple:  # (element, start, block): leave an element
+                done, start, block = el
+                if block and self.last != "\n":
+                    self.newline()
+                spans[done] = (start, self.n)
+                continue
+            if isinstance(el, str):  # the tail text after a child
+                add(el)
+                continue
+            tag = el.tag
+            if tag.__class__ is not str:  # comment, processing instruction, entity
+                continue
+            if tag in SKIP_TAGS or tag[0] == "{":
+                if not self.include_hidden and tag in ("script", "iframe", "object") and is_hidden_el(el):
+                    self.hidden_roots.append(el)
+                    continue
+                spans[el] = (self.n, self.n)  # visible position, no text
+                if tag == "script":
+                    self.scripts.append(el)
+                    if self.js is not None:
+                        self._script(el)
+                continue
+            if not self.include_hidden:
+                get = el.get
+                if get("hidden") is not None:
                     self.hidden_roots.append(el)
                     spans[el] = (self.n, self.n)
-                    return
-                if "-" in style or "0" in style:
-                    how = concealment(style)
-                    if how:
-                        self.concealed[el] = how
-        block = tag in BLOCK_TAGS
-        if block:
-            if self.last != "\n":
-                self.newline()
-            if tag == "br":
-                spans[el] = (self.n, self.n)
-                return
-        start = self.n
-        text = el.text
-        if text:
-            self.add(text)
-        walk = self.walk
-        add = self.add
-        for child in el:
-            walk(child)
-            tail = child.tail
-            if tail:
-                add(tail)
-        if block and self.last != "\n":
-            self.newline()
-        spans[el] = (start, self.n)
+                    continue
+                style = get("style")
+                if style:
+                    if any(h in style for h in _HIDDEN_HINT) and _HIDDEN_STYLE.search(style):
+                        self.hidden_roots.append(el)
+                        spans[el] = (self.n, self.n)
+                        continue
+                    if "-" in style or "0" in style:
+                        how = concealment(style)
+                        if how:
+                            self.concealed[el] = how
+            block = tag in BLOCK_TAGS
+            if block:
+                if self.last != "\n":
+                    self.newline()
+                if tag == "br":
+                    spans[el] = (self.n, self.n)
+                    continue
+            start = self.n
+            text = el.text
+            if text:
+                add(text)
+            push((el, start, block))
+            children = list(el)
+            for child in reversed(children):
+                tail = child.tail
+                if tail:
+                    push(tail)
+                push(child)
 
     def _script(self, el: etree._Element) -> None:
         code = el.text

@@ -46,18 +46,113 @@ def prepare_html(text: str) -> str:
     return _STRAY_END.sub("", text)
 
 
+# libxml2 stops reading a document nested deeper than 256 elements (2048 with huge_tree):
+# everything after that point, injected links included, used to vanish. Deeper markup is
+# flattened before parsing: past MAX_DEPTH, elements from the middle of the open-element
+# stack lose their tags (padding, in practice), never their content; the outer layout
+# (html, body, wrappers) and the innermost structure (lists, hidden blocks) stay as written.
+MAX_DEPTH = 1000
+_KEEP_OUTER = 100
+_TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9:_-]{0,40})")
+_VOID = frozenset("area base br col embed hr img input link meta param source track wbr basefont bgsound frame keygen".split())
+# Never untagged: links are what the checks look for; raw-text elements hold no tags.
+_KEEP_TAG = frozenset("a script style title textarea iframe xmp noembed noframes plaintext".split())
+_RAW_TEXT = frozenset("script style title textarea xmp iframe noembed noframes".split())
+_RAW_END = {t: re.compile(rf"</{t}\b", re.I) for t in _RAW_TEXT}
+_END_SEARCH = 64  # how far down the open-element stack an end tag may close (keeps this linear)
+
+
+def flatten_deep(text: str, max_depth: int = MAX_DEPTH) -> str:
+    """Markup whose open-element stack never exceeds ``max_depth``, with every character of
+    content kept: when it would, the start tag of an element from the middle of the stack is
+    removed, and so is its end tag when it comes.
+
+    A linear scan with an estimate of the stack (the parser closes some elements implicitly,
+    so the real depth is never larger). Only pages that hit the parser's limit go through here."""
+    pieces: list[str] = []
+    # [tag, index of its start tag in pieces, tags removed just above it (in opening order)]
+    stack: list[list] = []
+    pos = copied = 0
+    find = text.find
+    while True:
+        lt = find("<", pos)
+        if lt < 0:
+            break
+        if text.startswith("<!--", lt):
+            end = find("-->", lt + 4)
+            if end < 0:
+                break
+            pos = end + 3
+            continue
+        m = _TAG.match(text, lt)
+        if m is None:
+            pos = lt + 1
+            continue
+        gt = find(">", m.end())
+        if gt < 0:
+            break
+        closing, tag = m.group(1), m.group(2).lower()
+        pos = gt + 1
+        if closing:
+            if stack and stack[-1][2] and stack[-1][2][-1] == tag:
+                stack[-1][2].pop()  # the end of a removed element: removed too
+                pieces.append(text[copied:lt])
+                copied = pos
+                continue
+            for k in range(len(stack) - 1, max(-1, len(stack) - 1 - _END_SEARCH), -1):
+                if stack[k][0] == tag:
+                    del stack[k:]
+                    break
+            continue
+        if tag in _VOID or text[gt - 1] == "/":
+            continue
+        pieces.append(text[copied:lt])
+        pieces.append(text[lt:pos])
+        copied = pos
+        if len(stack) >= max_depth:
+            for k in range(_KEEP_OUTER, min(len(stack), _KEEP_OUTER + 16)):
+                if stack[k][0] not in _KEEP_TAG:
+                    gone = stack.pop(k)
+                    pieces[gone[1]] = ""
+                    stack[k - 1][2].append(gone[0])
+                    stack[k - 1][2].extend(gone[2])
+                    break
+            else:
+                pieces[-1] = ""  # nothing to remove: this one loses its tag instead
+                continue
+        stack.append([tag, len(pieces) - 1, []])
+        if tag in _RAW_TEXT:
+            m_end = _RAW_END[tag].search(text, pos)
+            if m_end is None:
+                break
+            pos = m_end.start()
+    pieces.append(text[copied:])
+    return "".join(pieces)
+
+
+def _too_deep(parser: lxml.html.HTMLParser) -> bool:
+    return any("Excessive depth" in e.message for e in parser.error_log)
+
+
 def parse_tree(text: str, name: str = "input", *, keep_comments: bool = False) -> lxml.html.HtmlElement:
     if not text.strip():
         raise InputError(f"{name}：HTML 内容为空")
-    parser = lxml.html.HTMLParser(remove_comments=not keep_comments, remove_pis=True, recover=True,
-                                  no_network=True, default_doctype=False)
-    try:
-        tree = lxml.html.document_fromstring(prepare_html(text), parser=parser)
-    except (etree.ParserError, ValueError) as exc:
-        raise InputError(f"{name}：无法解析 HTML（{exc}）") from None
-    if tree is None:
-        raise InputError(f"{name}：无法解析 HTML")
-    return tree
+    html = prepare_html(text)
+    for attempt in range(2):
+        parser = lxml.html.HTMLParser(remove_comments=not keep_comments, remove_pis=True, recover=True,
+                                      no_network=True, default_doctype=False, huge_tree=True)
+        try:
+            tree = lxml.html.document_fromstring(html, parser=parser)
+        except (etree.ParserError, ValueError) as exc:
+            raise InputError(f"{name}：无法解析 HTML（{exc}）") from None
+        if tree is None:
+            raise InputError(f"{name}：无法解析 HTML")
+        if not _too_deep(parser):
+            return tree
+        if attempt == 0:
+            html = flatten_deep(html)
+    # Still too deep after flattening: reading it would hide the rest of the page, so it is unread.
+    raise InputError(f"{name}：HTML 嵌套超过 {MAX_DEPTH} 层，页面无法完整读取")
 
 
 _META_DATE_NAMES = ("PubDate", "publishdate", "pubdate", "article:published_time")
