@@ -39,7 +39,6 @@ def test_lint_site_survives_mangled_pages_and_accounts_for_every_one(fuzz_run):
     assert run["pages_accounted"] == run["pages_in"]
 
 
-@pytest.mark.xfail(strict=True, reason="decoding is not yet tolerant of NUL bytes and split characters (issue 15)")
 def test_damaged_but_readable_pages_are_checked_not_dropped(fuzz_run):
     unread = {kind: row for kind, row in fuzz_run["per_class"].items() if kind in READABLE and row["qc900"]}
     assert not unread, unread
