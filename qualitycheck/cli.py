@@ -359,8 +359,20 @@ def lint_site_command(target, as_of, out_dir, jobs, no_lm, select, ignore, progr
     click.echo(f"站点 {totals['sites']} 个，合格 {totals['passed']} 个，总体合格率 {rate if rate is not None else '-'}%；"
                f"{summary['pages']} 个页面，{summary['pages_per_second']} 页/秒。")
     click.echo(f"报告：{Path(out_dir) / 'report.html'}")
+    _exit_if_reports_failed(summary)
     # a registered site with no pages fails too (站点无法访问)
     sys.exit(EXIT_FINDINGS if totals["failed"] or province["failed"] else EXIT_CLEAN)
+
+
+def _exit_if_reports_failed(summary: dict) -> None:
+    """A report file that could not be written makes the run a failure (exit 2), never "findings"."""
+    from .report.guard import failure_lines
+
+    lines = failure_lines(summary)
+    for line in lines:
+        click.echo(line, err=True)
+    if lines:
+        sys.exit(EXIT_ERROR)
 
 
 def _notice_inputs(registry_path, previous):
@@ -414,6 +426,7 @@ def crawl(start_url, max_pages, out_dir, as_of, delay, concurrency, ignore_robot
     for site in summary["sites"]:
         click.echo(f"{site['site']}: {site['verdict']}（页面 {site['pages']}，问题 {site['findings']}，死链 {site.get('dead_links', 0)}）")
     click.echo(f"报告：{Path(out_dir) / 'report.html'}　抓取存档：{Path(out_dir) / 'crawl.warc.gz'}")
+    _exit_if_reports_failed(summary)
     sys.exit(EXIT_FINDINGS if summary["totals"]["failed"] else EXIT_CLEAN)
 
 

@@ -263,9 +263,11 @@ def _results(sources: Iterable[PageSource], cfg: Config, as_of: date, jobs: int,
 def write_site_reports(out: Path, collector: SiteCollector, verdicts: dict, elapsed: float, target) -> dict:
     from .report.site import write_reports
 
+    from .report.atomic import write_text
+
     summary = collector.summary(verdicts, elapsed, target)
-    (out / "summary.json").write_text(json.dumps(summary, ensure_ascii=False, indent=2, default=str), encoding="utf-8")
-    write_reports(out, summary)
+    write_reports(out, summary)  # each file on its own; failures land in summary["report_errors"]
+    write_text(out / "summary.json", json.dumps(summary, ensure_ascii=False, indent=2, default=str))
     return summary
 
 

@@ -20,14 +20,7 @@ import pytest
 from qualitycheck.config import Config
 from qualitycheck.integrations.server import make_server
 
-CHROMIUM = os.environ.get("QC_CHROMIUM", "/usr/bin/chromium")
-CHROMEDRIVER = os.environ.get("QC_CHROMEDRIVER", "/usr/bin/chromedriver")
-
-if not (Path(CHROMIUM).exists() and Path(CHROMEDRIVER).exists()):
-    pytest.skip(f"browser tests need {CHROMIUM} and {CHROMEDRIVER} "
-                "(apt-get install -y chromium chromium-driver)", allow_module_level=True)
-webdriver = pytest.importorskip("selenium.webdriver", reason="browser tests need selenium (pip install -e '.[test]')")
-from selenium.webdriver.chrome.service import Service  # noqa: E402
+from browser import start_chromium  # noqa: E402  (skips this module without a browser)
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.common.keys import Keys  # noqa: E402
 from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
@@ -69,20 +62,7 @@ def server(tmp_path_factory):
 @pytest.fixture(scope="module")
 def browser(tmp_path_factory):
     profile = tmp_path_factory.mktemp("chromium-profile")
-    opts = webdriver.ChromeOptions()
-    opts.binary_location = CHROMIUM
-    for arg in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-extensions",
-                "--disable-default-apps", "--metrics-recording-only", "--no-default-browser-check",
-                "--disable-dev-shm-usage", f"--user-data-dir={profile}", "--window-size=1440,900",
-                "--force-device-scale-factor=1", "--lang=zh-CN", "--no-proxy-server", "--no-pings",
-                "--disable-domain-reliability", "--disable-client-side-phishing-detection",
-                "--disable-features=Translate,OptimizationHints,MediaRouter,AutofillServerCommunication",
-                # Nothing but 127.0.0.1 resolves inside this browser.
-                "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1"):
-        opts.add_argument(arg)
-    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=opts)
-    driver.set_page_load_timeout(30)
+    driver = start_chromium(profile)
     yield driver
     driver.quit()
     shutil.rmtree(profile, ignore_errors=True)

@@ -11,6 +11,8 @@ from datetime import date
 from pathlib import Path
 
 from .province import DEAD_LINK_HEADING, MARK_HEADING, category_of, figures_digest, province_figures
+from .atomic import atomic_path, write_text
+from .guard import run_writer
 from .province_html import write_province_html
 from .sheets import clean_text, write_sheet
 
@@ -179,7 +181,8 @@ def write_notice_docx(path: Path, fig: dict, *, issuer: str = DEFAULT_ISSUER,
         cells[1].text = clean_text(row["name"], 100)
         cells[2].text = clean_text(row["region"], 40)
         cells[3].text = "、".join(clean_text(i["item"], 40) for i in row["failed_items"])
-    doc.save(str(path))
+    with atomic_path(path) as tmp:
+        doc.save(str(tmp))
     return path
 
 
@@ -214,7 +217,8 @@ def write_annex_xlsx(path: Path, fig: dict) -> Path:
     if cmp_:
         write_sheet(wb, "整改情况", ["网站名称", "网站", "问题", "状态"],
                     [[r["name"], r["site"], r["item"], r["status"]] for r in cmp_["rectification"]])
-    wb.save(str(path))
+    with atomic_path(path) as tmp:
+        wb.save(str(tmp))
     return path
 
 
@@ -232,16 +236,19 @@ def write_notice(out: Path, summary: dict, *, registry=None, previous: list[dict
     regions = sorted({e.region for e in registry if e.region}) if registry is not None else ()
     fig = province_figures(summary, registry, previous, regions)
     out = Path(out)
-    (out / "province.json").write_text(json.dumps(fig, ensure_ascii=False, indent=2, default=str), encoding="utf-8")
+    failures = summary.setdefault("report_errors", [])
+    as_json = lambda data: json.dumps(data, ensure_ascii=False, indent=2, default=str)  # noqa: E731
+    run_writer("province.json", lambda: write_text(out / "province.json", as_json(fig)), failures)
     summary["province"] = figures_digest(fig)
-    (out / "summary.json").write_text(json.dumps(summary, ensure_ascii=False, indent=2, default=str),
-                                      encoding="utf-8")
     if "totals" in summary:  # a lint-site summary: its report.html shows the province figures too
         from .site import write_html
 
-        write_html(out, summary)
-    write_notice_docx(out / "notice.docx", fig, signed=signed, issuer=issuer or DEFAULT_ISSUER,
-                      doc_number=doc_number)
-    write_annex_xlsx(out / "annex.xlsx", fig)
-    write_province_html(out / "province.html", fig)
+        run_writer("report.html", lambda: write_html(out, summary), failures)
+    run_writer("notice.docx", lambda: write_notice_docx(out / "notice.docx", fig, signed=signed,
+                                                         issuer=issuer or DEFAULT_ISSUER, doc_number=doc_number),
+               failures)
+    run_writer("annex.xlsx", lambda: write_annex_xlsx(out / "annex.xlsx", fig), failures)
+    run_writer("province.html", lambda: write_province_html(out / "province.html", fig), failures)
+    # Last, so that it lists every failure above.
+    run_writer("summary.json", lambda: write_text(out / "summary.json", as_json(summary)), failures)
     return fig

@@ -7,6 +7,8 @@ from __future__ import annotations
 from html import escape as h
 from pathlib import Path
 
+from .atomic import write_text
+from .safe import CSP_META
 from .site import _bar_chart
 
 
@@ -22,7 +24,7 @@ def _rate_rows(groups: dict[str, dict]) -> str:
 
 
 def write_province_html(path: Path, fig: dict) -> Path:
-    parts = ["<!doctype html><html lang='zh-CN'><meta charset='utf-8'><title>全省政府网站抽查情况</title>",
+    parts = ["<!doctype html><html lang='zh-CN'><meta charset='utf-8'>", CSP_META, "<title>全省政府网站抽查情况</title>",
              "<style>body{font-family:sans-serif;margin:2em;max-width:960px}table{border-collapse:collapse}"
              "td,th{border:1px solid #ccc;padding:4px 8px}svg text{font-size:13px}</style>",
              f"<h1>全省政府网站抽查情况</h1><p>抽查网站 {fig['sites']} 个，问题网站 {fig['failed']} 个，总体合格率 "
@@ -44,5 +46,4 @@ def write_province_html(path: Path, fig: dict) -> Path:
         parts += [f"<li>{h(cat)}：{h('、'.join(sites))}</li>" for cat, sites in cats.items()]
         parts.append("</ul>")
     parts.append("<footer>由 qualitycheck 生成；数字见 province.json，通报草稿见 notice.docx，附件见 annex.xlsx。</footer></html>")
-    path.write_text("".join(parts), encoding="utf-8")
-    return path
+    return write_text(path, "".join(parts))

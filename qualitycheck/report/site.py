@@ -11,6 +11,8 @@ from typing import Iterator
 
 from ..checks.registry import all_checks
 from ..document import SEVERITY_LABELS
+from .atomic import atomic_open, atomic_path, write_text
+from .safe import CSP_META, link_html
 
 SEVERITY_ORDER = {label: rank for rank, label in enumerate(SEVERITY_LABELS.values())}
 
@@ -106,7 +108,7 @@ def write_tables(out: Path, summary: dict) -> _Tally:
     tally = _Tally()
     groups: dict[str, dict[tuple, _Group]] = defaultdict(dict)
     header = [title for _, title in COLUMNS]
-    with (out / "findings.csv").open("w", encoding="utf-8-sig", newline="") as fh:  # BOM: Excel reads UTF-8
+    with atomic_open(out / "findings.csv", "w", encoding="utf-8-sig", newline="") as fh:  # BOM: Excel reads UTF-8
         writer = csv.writer(fh)
         writer.writerow(header)
         for row in iter_findings(out):
@@ -139,7 +141,8 @@ def write_tables(out: Path, summary: dict) -> _Tally:
         rows = sorted((g.cells() for g in site_groups.values()),
                       key=lambda r: (SEVERITY_ORDER.get(r[2], 9), r[0], -r[6]))
         write_sheet(wb, sheet_of[site["site"]], SITE_SHEET_COLUMNS, rows)
-    wb.save(out / "findings.xlsx")
+    with atomic_path(out / "findings.xlsx") as tmp:
+        wb.save(tmp)
     return tally
 
 
@@ -223,7 +226,7 @@ def _evidence_html(evidence: list) -> str:
         if isinstance(ev, dict):
             text = _evidence_text(ev)
             url = ev.get("url")
-            link = f' <a href="{html.escape(url)}">{html.escape(url)}</a>' if url else ""
+            link = f" {link_html(url)}" if url else ""
             parts.append(f"<li>{html.escape(text)}{link}</li>")
         else:
             parts.append(f"<li>{html.escape(str(ev))}</li>")
@@ -245,7 +248,7 @@ def write_html(out: Path, summary: dict, tally: _Tally | None = None) -> Path:
                 veto_fail[item["item"]] += 1
     h = html.escape
     parts = [
-        "<!DOCTYPE html><html lang='zh-CN'><head><meta charset='utf-8'>",
+        "<!DOCTYPE html><html lang='zh-CN'><head><meta charset='utf-8'>", CSP_META,
         "<meta name='viewport' content='width=device-width, initial-scale=1'>",
         f"<title>政府网站内容检查报告（截至{h(summary['as_of'])}）</title><style>{_CSS}</style></head><body>",
         "<header><h1>政府网站内容检查报告</h1>",
@@ -305,7 +308,7 @@ def write_html(out: Path, summary: dict, tally: _Tally | None = None) -> Path:
                          "<th>网址 / 位置</th><th>原文</th><th>建议</th><th>依据</th></tr>")
             for r in rows:
                 where = r.get("url") or r.get("source") or ""
-                link = f"<a href='{h(where)}'>{h(where)}</a>" if where.startswith("http") else h(where)
+                link = link_html(where)
                 loc = f"{link}<br><span class='muted'>{h(r.get('scope') or '')}" + (
                     f" 行{r['line']}" if r.get("line") else "") + "</span>"
                 parts.append(
@@ -322,9 +325,7 @@ def write_html(out: Path, summary: dict, tally: _Tally | None = None) -> Path:
         parts.append("</section>")
     parts.append("</main><footer>由 qualitycheck 生成。单项否决依据：国办秘函〔2019〕19号《政府网站与政务新媒体检查指标》；"
                  "栏目更新周期与阈值见 qualitycheck/defaults.toml。完整问题清单：findings.csv、findings.xlsx、findings.jsonl。</footer></body></html>")
-    path = out / "report.html"
-    path.write_text("".join(parts), encoding="utf-8")
-    return path
+    return write_text(out / "report.html", "".join(parts))
 
 
 def _province_section(fig: dict | None) -> str:
@@ -376,5 +377,12 @@ def _hidden_note(site: dict) -> str:
 
 
 def write_reports(out: Path, summary: dict) -> dict[str, Path]:
-    tally = write_tables(out, summary)
-    return {"html": write_html(out, summary, tally), "csv": out / "findings.csv", "xlsx": out / "findings.xlsx"}
+    """findings.csv, findings.xlsx and report.html, each on its own: a failure is recorded in
+    summary["report_errors"] and the others are still written."""
+    from .guard import run_writer
+
+    failures = summary.setdefault("report_errors", [])
+    tally = run_writer("findings.csv / findings.xlsx", lambda: write_tables(out, summary), failures)
+    report = run_writer("report.html", lambda: write_html(out, summary, tally), failures)
+    written = {"html": report, "csv": out / "findings.csv", "xlsx": out / "findings.xlsx"}
+    return {k: v for k, v in written.items() if v is not None and Path(v).exists()}
