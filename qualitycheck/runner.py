@@ -142,6 +142,7 @@ class SiteState:
     findings_by_code: dict[str, int] = field(default_factory=dict)  # every finding: what verdicts count
     hidden_by_baseline: dict[str, int] = field(default_factory=dict)  # found, but known: not listed
     kinds: dict[str, int] = field(default_factory=dict)
+    serious: int = 0  # findings that make 严重问题 fail (see _is_serious)
 
 
 def dead_link_finding(url: str, problem: str, referer: str | None) -> Finding:
@@ -215,10 +216,11 @@ class SiteCollector:
             # A baseline decides only what is listed: verdicts count every finding, so a known
             # injected link still fails the site, and the report says how many were hidden.
             state.findings_by_code[f.code] = state.findings_by_code.get(f.code, 0) + 1
+            f.severity = self.config.severity_for(f.code, f.severity)
+            state.serious += _is_serious(f)
             if f.fingerprint in self.config.baseline:
                 state.hidden_by_baseline[f.code] = state.hidden_by_baseline.get(f.code, 0) + 1
                 continue
-            f.severity = self.config.severity_for(f.code, f.severity)
             row = {"site": site, **f.to_dict()}
             self.sink.write(json.dumps(row, ensure_ascii=False, default=str) + "\n")
             if self.on_finding is not None:
@@ -334,19 +336,27 @@ def lint_sources(
 # Injected gambling/porn links, a hijacked title and injected hidden content fail a site;
 # a hidden external link (QC502) alone is reported but needs a person to confirm it.
 _SERIOUS_CODES = ("QC501", "QC503", "QC504")
+# Spam spliced into visible text fails the site when it is certain (a brand, an advertising
+# phrase: severity error); a generic word beside a selling word is a warning for a person.
+_SERIOUS_IF_ERROR = ("QC505",)
+
+
+def _is_serious(f: Finding) -> bool:
+    return f.code in _SERIOUS_CODES or (f.code in _SERIOUS_IF_ERROR and f.severity == "error")
 
 
 def _serious_item(state: SiteState) -> dict:
     """严重问题: injected gambling/porn content is a single-veto item (国办秘函〔2019〕19号)."""
-    count = sum(n for code, n in state.findings_by_code.items() if code in _SERIOUS_CODES)
+    count = state.serious
     return {
+        # The item's name stays as in earlier runs: --previous compares problems by it.
         "item": "严重问题（暗链、赌博色情链接）",
         "failed": count > 0,
         "count": count,
         "threshold": 1,
-        "rule_source": "国办秘函〔2019〕19号 单项否决·安全、泄密事故等严重问题 第3、4项",
+        "rule_source": "国办秘函〔2019〕19号 单项否决·安全、泄密事故等严重问题 第3、4项（含内容被篡改、植入赌博色情内容）",
         "evidence": [],
-        "codes": list(_SERIOUS_CODES),
+        "codes": list(_SERIOUS_CODES + _SERIOUS_IF_ERROR),
     }
 
 

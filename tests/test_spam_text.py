@@ -208,3 +208,26 @@ def test_a_link_title_is_reported_once_on_lint_sites_path():
     assert [f.code for f in found] == ["QC501"]
     checked = qc505(check_html(html, select=["QC505"]))  # `check page.html` has no link findings: QC505 says it
     assert [f.evidence["where"] for f in checked] == ["a@title"]
+
+
+def _serious_item(summary: dict, site: str) -> dict:
+    (row,) = [s for s in summary["sites"] if s["site"] == site]
+    (item,) = [i for i in row["veto_items"] if i["item"].startswith("严重问题")]
+    return item
+
+
+def test_spliced_brand_fails_the_site_but_a_generic_word_warning_does_not(tmp_path):
+    crawl = tmp_path / "crawl"
+    for host, spam in (("www.a.gov.cn", "本文由365bet体育网址发布于三农资讯,转载请注明出处"),
+                       ("www.b.gov.cn", "彩票开户注册请联系我们")):
+        site = crawl / host
+        site.mkdir(parents=True)
+        (site / "a.html").write_text(page("关于做好秋粮收购工作的通知", CLEAN + spam), encoding="utf-8")
+    summary = lint_site(crawl, tmp_path / "out", config=Config.from_dict({"typo": {"language_model": False}}),
+                        warm=False)
+    certain = _serious_item(summary, "www.a.gov.cn")
+    assert certain["failed"] and certain["count"] == 1 and "QC505" in certain["codes"]
+    rows = [json.loads(l) for l in (tmp_path / "out" / "findings.jsonl").read_text(encoding="utf-8").splitlines()]
+    b_rows = [r for r in rows if r["site"] == "www.b.gov.cn" and r["code"] == "QC505"]
+    assert b_rows and all(r["severity"] == "warning" for r in b_rows)
+    assert not _serious_item(summary, "www.b.gov.cn")["failed"]
