@@ -34,6 +34,8 @@ PAGE_CLASSES = (
     "utf8-declared-gbk-bytes", "utf16-no-bom", "unclosed-comment", "unclosed-script", "unclosed-cdata",
     "tiny-elements", "binary-junk",
 )
+HEAVY_CLASSES = ("one-long-line", "tiny-elements")
+LIGHT_CLASSES = tuple(k for k in PAGE_CLASSES if k not in HEAVY_CLASSES)
 WARC_CLASSES = ("warc-truncated-plain", "warc-truncated-gzip", "warc-corrupt-header", "warc-wrong-length",
                 "warc-non-http")
 
@@ -45,10 +47,11 @@ class Scale:
     nesting: int = 20_000
     long_line_mb: float = 20.0
     tiny_elements: int = 1_000_000
+    heavy_pages: int = 25  # at most this many of each heavy class (a 10,000-page run stays under 1 GB of disk)
 
     @classmethod
     def quick(cls) -> "Scale":
-        return cls(nesting=20_000, long_line_mb=2.0, tiny_elements=100_000)
+        return cls(nesting=20_000, long_line_mb=2.0, tiny_elements=100_000, heavy_pages=25)
 
 
 def seed_pages(root: Path | None = None) -> list[bytes]:
@@ -201,7 +204,8 @@ def write_corpus(out: Path, n_pages: int, *, seed: int = 20261206, scale: Scale 
                  n_warcs: int | None = None, seeds: list[bytes] | None = None) -> dict:
     """Write `n_pages` mangled pages under out/pages/<host>/ and broken WARCs under out/warc/.
 
-    Classes take turns, so every class is present once n_pages >= 13. Returns the
+    Classes take turns, so every class is present once n_pages >= 13; past
+    `scale.heavy_pages` of a heavy class, its turns go to the light classes. Returns the
     manifest (also written to out/manifest.json).
     """
     rng = random.Random(seed)
@@ -209,8 +213,12 @@ def write_corpus(out: Path, n_pages: int, *, seed: int = 20261206, scale: Scale 
     mutate = _mutators(scale)
     pages_dir = out / "pages"
     entries = []
+    made: dict[str, int] = {}
     for i in range(n_pages):
         kind = PAGE_CLASSES[i % len(PAGE_CLASSES)]
+        if kind in HEAVY_CLASSES and made.get(kind, 0) >= scale.heavy_pages:
+            kind = LIGHT_CLASSES[(i // len(PAGE_CLASSES)) % len(LIGHT_CLASSES)]
+        made[kind] = made.get(kind, 0) + 1
         host = f"fuzz{i % 20:02d}.example.gov.cn"
         path = pages_dir / host / kind / f"{i:06d}.html"
         path.parent.mkdir(parents=True, exist_ok=True)
