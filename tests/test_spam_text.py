@@ -206,8 +206,10 @@ def test_a_link_title_is_reported_once_on_lint_sites_path():
     doc = page_document(read_page(html.encode("utf-8"), source="p.html", url="http://www.example.gov.cn/a/1.html"))
     found = [f for f in check_document(doc, Config.from_dict({"select": ["QC5"]})) if f.code in ("QC501", "QC505")]
     assert [f.code for f in found] == ["QC501"]
-    checked = qc505(check_html(html, select=["QC505"]))  # `check page.html` has no link findings: QC505 says it
-    assert [f.evidence["where"] for f in checked] == ["a@title"]
+    # `check page.html` reads the same page facts: the same one finding
+    checked = [f for f in check_html(html, url="http://www.example.gov.cn/a/1.html", select=["QC5"])
+               if f.code in ("QC501", "QC505")]
+    assert [f.code for f in checked] == ["QC501"]
 
 
 def _serious_item(summary: dict, site: str) -> dict:

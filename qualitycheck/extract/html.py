@@ -14,6 +14,7 @@ markers are turned back into suppressed ranges of the extracted text.
 from __future__ import annotations
 
 import re
+import time
 from dataclasses import dataclass, field
 
 import lxml.html
@@ -22,7 +23,7 @@ from lxml import etree
 from ..document import Document, Segment, Span
 from .attrs import attribute_texts
 from .dates import find_publish_date
-from .page import _extract_main, _Lines, _title_refs
+from .page import _extract_main, _Lines, _read_view, _title_refs
 from .view import PageView, meta_published, parse_tree
 from .render import render
 
@@ -146,8 +147,12 @@ def visible_text(root: etree._Element) -> str:
     return render(root).text.strip()
 
 
-def html_to_document(text: str, source: str = "<html>", url: str | None = None) -> Document:
-    """Extract title, publish date, source line and body text from an HTML page or fragment."""
+def html_to_document(text: str, source: str = "<html>", url: str | None = None, encoding: str = "") -> Document:
+    """Extract title, publish date, source line and body text from an HTML page or fragment.
+
+    A full page also gets the page reader's facts (links, marks, lists: ``meta["page"]``) from the
+    same parse, so `check page.html` runs the link and page checks lint-site runs on it."""
+    started = time.perf_counter()
     page = parse_html(text, source)
     tree = page.tree
     title: str | None = None
@@ -160,6 +165,8 @@ def html_to_document(text: str, source: str = "<html>", url: str | None = None) 
         view = PageView(tree, url, text)
         lines = _Lines(view, _title_refs(view))
         main = _extract_main(view, lines, True)
+        meta["page"] = _read_view(view, source, url, encoding, as_of=None, with_body=True, started=started,
+                                  extracted=(lines, main))
         title = _MARK_RE.sub("", main.title).strip() if main.title else None
         # a page without article text (a column list, a home page): check all of its visible text
         body = main.body if main.body_weight >= 60 or main.published is not None else ""
@@ -187,7 +194,8 @@ def html_to_document(text: str, source: str = "<html>", url: str | None = None) 
         src = _SOURCE_LINE.search(_MARK_RE.sub("", page_text))
         source_line = src.group(1).strip() if src else None
 
-    meta["attr_texts"] = attribute_texts(tree)  # alt and title attributes, for QC505
+    # alt and title attributes, for QC505 (a full page's reader has collected them already)
+    meta["attr_texts"] = meta["page"].attr_texts if "page" in meta else attribute_texts(tree)
     segments: list[Segment] = []
     parts: list[str] = []
     offset = 0

@@ -73,8 +73,8 @@ def document_from_bytes(
     if kind == "docx":
         doc = docx_to_document(data, name)
     elif kind == "html":
-        text, _ = decode(data, html=True, name=name)
-        doc = html_to_document(text, name, url=url)
+        text, encoding = decode(data, html=True, name=name)
+        doc = html_to_document(text, name, url=url, encoding=encoding)
     else:
         text, _ = decode(data, name=name)
         text = text.replace("\r\n", "\n").replace("\r", "\n")

@@ -959,7 +959,7 @@ def _after_headline(view: PageView, L: _Lines, hel, hl_j: int):
 
 
 def _read_view(view: PageView, source: str, url: str | None, encoding: str, *, as_of: date | None,
-               with_body: bool, started: float) -> Page:
+               with_body: bool, started: float, extracted: tuple[_Lines, _Main] | None = None) -> Page:
     timings: dict[str, float] = {}
     problems: list[str] = []
 
@@ -981,8 +981,11 @@ def _read_view(view: PageView, source: str, url: str | None, encoding: str, *, a
             timings[name] = time.perf_counter() - t
 
     t = time.perf_counter()
-    L = _Lines(view, _title_refs(view))
-    main = _extract_main(view, L, with_body)
+    if extracted is not None:  # html_to_document has read the headline and text already
+        L, main = extracted
+    else:
+        L = _Lines(view, _title_refs(view))
+        main = _extract_main(view, L, with_body)
     timings["extract"] = time.perf_counter() - t
 
     marks = stage("marks", lambda: find_marks(view), Marks())
