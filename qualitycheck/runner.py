@@ -312,7 +312,9 @@ def lint_sources(
         from tqdm import tqdm
 
         bar = tqdm(unit="页", desc="lint-site", dynamic_ncols=True, mininterval=0.5)
-    with (out / "findings.jsonl").open("w", encoding="utf-8") as sink:
+    from .report.atomic import atomic_open
+
+    with atomic_open(out / "findings.jsonl", "w", encoding="utf-8") as sink:
         collector = SiteCollector(cfg, as_of, sink)
 
         def checkable() -> Iterator[PageSource]:

@@ -13,8 +13,11 @@ from pathlib import Path
 from typing import IO, Iterator
 
 
+PART_SUFFIX = ".partial"
+
+
 def _temporary(path: Path) -> Path:
-    return path.with_name(f".{path.name}.{os.getpid()}.partial")
+    return path.with_name(f".{path.name}.{os.getpid()}{PART_SUFFIX}")
 
 
 def _sync_folder(folder: Path) -> None:
@@ -48,7 +51,12 @@ def atomic_path(path: str | Path) -> Iterator[Path]:
 
 @contextmanager
 def atomic_open(path: str | Path, mode: str = "w", **kwargs) -> Iterator[IO]:
-    """open() whose file takes its final name only once it is complete."""
+    """open() whose file takes its final name only once it is complete.
+
+    Text from pages can hold lone surrogates (a broken \\ud800 escape); they are written as
+    backslash escapes, which in JSON is the same character, instead of failing the report."""
+    if "b" not in mode:
+        kwargs.setdefault("errors", "backslashreplace")
     with atomic_path(path) as tmp:
         with open(tmp, mode, **kwargs) as fh:
             yield fh
