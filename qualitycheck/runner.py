@@ -103,6 +103,11 @@ def process_page(src: PageSource) -> PageResult:
             from .extract.page import read_page
             from .inspect import page_document
 
+            if src.url is None:  # a saved page's own canonical link, read here under the time limit
+                from .sources import canonical_link, site_of
+
+                src.url = result.url = canonical_link(src.data[:20000])
+                result.site = site_of(src.url) or result.site
             page = read_page(src.data, source=src.origin, url=src.url, as_of=as_of)
             result.kind, result.title, result.published = page.kind, page.title, page.published
             result.marks = page.marks
