@@ -353,6 +353,7 @@ def lint_site_command(target, as_of, out_dir, jobs, no_lm, select, ignore, progr
         failed = "；".join(i["item"] for i in site["veto_items"] if i["failed"] and i.get("veto", True))
         hidden = sum((site.get("hidden_by_baseline") or {}).values())
         click.echo(f"{site['site']}: {site['verdict']}（页面 {site['pages']}，问题 {site['findings']}"
+                   + (f"，无法读取 {site['failed_pages']}" if site.get("failed_pages") else "")
                    + (f"，其中基线隐藏 {hidden}" if hidden else "") + "）"
                    + (f" 未通过：{failed}" if failed else ""))
     rate = totals["pass_rate"]

@@ -125,6 +125,9 @@ class Config:
                 date.fromisoformat(d["as_of"])
             except ValueError:
                 raise ConfigError(f"{where}：as_of 必须是 YYYY-MM-DD 格式的日期，实际为 {d['as_of']!r}") from None
+        share = d["limits"].get("max_unread_share", 0.2)
+        if isinstance(share, bool) or not isinstance(share, (int, float)) or not 0 <= share <= 1:
+            raise ConfigError(f"{where}：limits.max_unread_share 必须是 0 到 1 之间的数字，实际为 {share!r}")
         base = self.path.parent if self.path else Path.cwd()
         accepted = set(d["accept"])
         if d["accept_file"]:

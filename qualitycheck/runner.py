@@ -103,6 +103,11 @@ def process_page(src: PageSource) -> PageResult:
             from .extract.page import read_page
             from .inspect import page_document
 
+            if src.url is None:  # a saved page's own canonical link, read here under the time limit
+                from .sources import canonical_link, site_of
+
+                src.url = result.url = canonical_link(src.data[:20000])
+                result.site = site_of(src.url) or result.site
             page = read_page(src.data, source=src.origin, url=src.url, as_of=as_of)
             result.kind, result.title, result.published = page.kind, page.title, page.published
             result.marks = page.marks
@@ -240,6 +245,9 @@ class SiteCollector:
             items.extend(state.identity.verdict_items())
             items.append(_serious_item(state))
             items.append(_leader_name_item(state))
+            from .site import readability_item  # an unread page is never a pass (issue 15)
+
+            items.append(readability_item(state.pages, state.failed_pages, state.dead_links, self.config))
             self._write(name, finalize(found), state)
             verdicts[name] = items
         return verdicts
@@ -384,11 +392,13 @@ def _summary(sites: dict[str, SiteState], verdicts: dict[str, list[dict]], as_of
         items = verdicts[name]
         for item in items:
             item["hidden_by_baseline"] = sum(state.hidden_by_baseline.get(c, 0) for c in item.get("codes") or ())
-        failed = any(i["failed"] and i.get("veto", True) for i in items)
+        from .site import site_verdict
+
+        verdict = site_verdict(items)
         rows.append({
             "site": name,
-            "verdict": "不合格" if failed else "合格",
-            "passed": not failed,
+            "verdict": verdict,
+            "passed": verdict == "合格",
             "pages": state.pages,
             "failed_pages": state.failed_pages,
             "dead_links": state.dead_links,
@@ -413,6 +423,7 @@ def _summary(sites: dict[str, SiteState], verdicts: dict[str, list[dict]], as_of
             "sites": len(rows),
             "passed": passed,
             "failed": len(rows) - passed,
+            "undetermined": sum(1 for r in rows if r["verdict"] == "无法判定"),
             "pass_rate": round(100.0 * passed / len(rows), 2) if rows else None,
         },
     }

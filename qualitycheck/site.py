@@ -1039,3 +1039,65 @@ def _column_evidence(c: Column, as_of: date) -> dict[str, Any]:
     }
 
 
+
+
+# -- pages that could not be read --------------------------------------------------------
+UNDETERMINED = "无法判定"
+UNREADABLE_ITEM = "无法判定（页面无法读取）"
+UNREACHABLE_ITEM = "站点无法访问"
+SRC_UNREAD = ("国办秘函〔2019〕19号 检查须覆盖网站全部页面：无法读取的页面不能按合格计；"
+              "超过 limits.max_unread_share 的页面无法读取时不作结论")
+SRC_UNREACHABLE = "国办秘函〔2019〕19号 单项否决·站点无法访问"
+
+
+def unread_share_limit(config: "Config") -> float:
+    """``[limits] max_unread_share`` (0 to 1): the share of unread pages above which a site has no verdict."""
+    from .errors import ConfigError
+
+    value = config["limits"].get("max_unread_share", 0.2)
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= 1:
+        raise ConfigError(f"配置项 limits.max_unread_share 必须是 0 到 1 之间的数字，实际为 {value!r}")
+    return float(value)
+
+
+def readability_item(pages: int, unread: int, dead_links: int, config: "Config") -> dict[str, Any]:
+    """The verdict item for pages that could not be checked.
+
+    A page that cannot be read is never a pass: with every page unread, or more than the
+    configured share, the site gets no verdict (无法判定); a site of which the crawl got no page
+    at all, only failed fetches, is 站点无法访问 (a single-veto item)."""
+    if pages == 0 and dead_links > 0:
+        return {
+            "item": UNREACHABLE_ITEM,
+            "failed": True,
+            "checked": True,
+            "count": dead_links,
+            "threshold": 1,
+            "unread_pages": 0,
+            "rule_source": SRC_UNREACHABLE,
+            "evidence": [],
+        }
+    share = unread_share_limit(config)
+    undetermined = unread > 0 and (unread >= pages or unread > share * pages)
+    return {
+        "item": UNREADABLE_ITEM,
+        "failed": undetermined,
+        "undetermined": undetermined,
+        "checked": pages > 0,
+        "count": unread,
+        "threshold": f"{share:.0%}",
+        "unread_pages": unread,
+        "pages": pages,
+        "rule_source": SRC_UNREAD,
+        "evidence": [],
+    }
+
+
+def site_verdict(items: Iterable[dict[str, Any]]) -> str:
+    """不合格 when a single-veto item fails on what was read; else 无法判定 when too much was unread; else 合格."""
+    items = list(items)
+    if any(i["failed"] and i.get("veto", True) and not i.get("undetermined") for i in items):
+        return "不合格"
+    if any(i["failed"] and i.get("undetermined") for i in items):
+        return UNDETERMINED
+    return "合格"

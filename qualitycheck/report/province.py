@@ -17,6 +17,7 @@ CATEGORIES: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("网站管理不到位", "服务不实用", ("服务",)),
     ("安全防护", "赌博链接", ("严重问题", "暗链", "赌博")),
     ("网站运行", "站点无法访问", ("无法访问",)),
+    ("网站运行", "页面无法读取（无法判定）", ("无法判定",)),
 )
 UNREACHABLE_ITEM = "站点无法访问"
 # 基本信息不规范 (deduction items, not single-veto): the identity-mark rules behind each heading.

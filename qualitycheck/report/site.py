@@ -258,6 +258,8 @@ def write_html(out: Path, summary: dict, tally: _Tally | None = None) -> Path:
         f"<div class='card'><div class='n'>{totals['sites']}</div><div class='l'>检查站点</div></div>",
         f"<div class='card'><div class='n ok'>{totals['passed']}</div><div class='l'>合格</div></div>",
         f"<div class='card'><div class='n bad'>{totals['failed']}</div><div class='l'>不合格</div></div>",
+        (f"<div class='card'><div class='n bad'>{totals['undetermined']}</div><div class='l'>其中无法判定</div></div>"
+         if totals.get("undetermined") else ""),
         f"<div class='card'><div class='n'>{totals['pass_rate'] if totals['pass_rate'] is not None else '-'}%</div>"
         "<div class='l'>总体合格率</div></div>",
         f"<div class='card'><div class='n'>{sum(by_code.values())}</div><div class='l'>发现问题</div></div></div>",
