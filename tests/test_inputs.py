@@ -141,3 +141,21 @@ def test_undecodable_bytes_are_an_unknown_encoding():
     data = ("正文".encode("utf-8") + b"\x81\x30\xff\xfe\x80") * 200  # neither UTF-8, UTF-16 nor GB18030
     with pytest.raises(InputError, match="无法识别的文本编码"):
         document_from_bytes(data, "x.txt")
+
+
+def test_flipped_bytes_do_not_make_a_utf8_page_unreadable_nor_a_gbk_page_utf8():
+    import random
+
+    from qualitycheck.extract.encoding import decode
+
+    text = "国务院办公厅关于进一步加强政府网站管理工作的通知。" * 200
+    damaged = bytearray(f"<html><body><p>{text}</p></body></html>".encode("utf-8"))
+    rng = random.Random(5)
+    for _ in range(50):  # an attacker (or a disk) flips a few bytes: the page must still be checked
+        damaged[rng.randrange(len(damaged))] = rng.randrange(256)
+    decoded, encoding = decode(bytes(damaged), html=True)
+    assert encoding == "utf-8" and "政府网站管理" in decoded
+    # mostly markup and a little Chinese in GBK: still GBK, never UTF-8 with U+FFFD
+    markup = "<div class='row'>" * 400 + text[:60] + "</div>" * 400
+    decoded, encoding = decode(f"<html><head><meta charset='gbk'></head><body>{markup}</body></html>".encode("gbk"), html=True)
+    assert encoding == "gb18030" and text[:20] in decoded

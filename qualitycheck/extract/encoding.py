@@ -100,7 +100,11 @@ def _as_utf8(data: bytes, name: str) -> tuple[str, str] | None:
     # A byte flipped or a character cut in two must not turn a UTF-8 page into junk
     # (or into an unreadable page, which an attacker can do on purpose).
     text = data.decode("utf-8", errors="replace")
-    if text.count("\ufffd") <= max(2, len(text) // 500):
+    bad = text.count("\ufffd")
+    # Measured against the non-ASCII characters: GBK read as UTF-8 is nearly all U+FFFD there,
+    # a UTF-8 page with a few dozen flipped bytes is not (markup would hide either in a page-wide ratio).
+    non_ascii = len(text) - len(text.encode("ascii", errors="ignore"))
+    if bad <= max(2, len(text) // 500) or bad <= 0.05 * non_ascii:
         return _checked(text, "utf-8", name)
     return None
 
