@@ -359,6 +359,8 @@ def lint_site_command(target, as_of, out_dir, jobs, no_lm, select, ignore, progr
     rate = totals["pass_rate"]
     click.echo(f"站点 {totals['sites']} 个，合格 {totals['passed']} 个，总体合格率 {rate if rate is not None else '-'}%；"
                f"{summary['pages']} 个页面，{summary['pages_per_second']} 页/秒。")
+    for damaged in summary.get("incomplete_inputs") or ():
+        click.echo(f"输入不完整：{damaged['error']}（{damaged['at']}）", err=True)
     click.echo(f"报告：{Path(out_dir) / 'report.html'}")
     _exit_if_reports_failed(summary)
     # a registered site with no pages fails too (站点无法访问)

@@ -184,6 +184,7 @@ class SiteCollector:
         self.on_finding = on_finding  # called with each finding written (crawl statistics)
         self.sites: dict[str, SiteState] = {}
         self.pages = 0
+        self.incomplete_inputs: list[dict] = []  # WARC files cut or corrupt part-way (see sources.iter_warc)
 
     def _state(self, site: str) -> SiteState:
         state = self.sites.get(site)
@@ -253,7 +254,9 @@ class SiteCollector:
         return verdicts
 
     def summary(self, verdicts: dict[str, list[dict]], elapsed: float, target) -> dict:
-        return _summary(self.sites, verdicts, self.as_of, self.pages, elapsed, target)
+        summary = _summary(self.sites, verdicts, self.as_of, self.pages, elapsed, target)
+        summary["incomplete_inputs"] = self.incomplete_inputs
+        return summary
 
 
 def _results(sources: Iterable[PageSource], cfg: Config, as_of: date, jobs: int, warm: bool) -> Iterator[PageResult]:
@@ -328,6 +331,8 @@ def lint_sources(
         def checkable() -> Iterator[PageSource]:
             # Error responses and failed fetches recorded by a crawl are dead links, not pages.
             for src in pages:
+                if src.damaged_input:
+                    collector.incomplete_inputs.append({"file": src.damaged_input, "at": src.origin, "error": src.error})
                 if src.status is not None and (src.status >= 400 or src.status == 0):
                     collector.add_dead_link(src.site, src.url or src.origin, src.fetch_problem, src.referer)
                     continue

@@ -8,6 +8,7 @@ so a 10,000-page crawl never sits in memory.
 from __future__ import annotations
 
 import re
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
@@ -33,6 +34,7 @@ class PageSource:
     error: str | None = None  # set when the page could not be read at all
     referer: str | None = None  # the page that linked here, when the crawl recorded it
     fetch_error: str | None = None  # DNS or connection failure recorded by the crawl
+    damaged_input: str | None = None  # the WARC file this marks as cut or corrupt from here on
 
     @property
     def fetch_problem(self) -> str:
@@ -146,6 +148,15 @@ def iter_warc(path: Path, max_bytes: int) -> Iterator[PageSource]:
     # An error response waits for its request record (warcio writes the response first) to
     # learn which page linked to it.
     pending: PageSource | None = None
+    last_site = path.stem
+
+    def damage(offset: int | None, why: str, url: str | None = None) -> PageSource:
+        where = f"偏移 {offset} 处" if offset is not None else ""
+        return PageSource(b"", url, site_of(url) or last_site, f"{path}#{offset if offset is not None else '?'}",
+                          error=f"WARC 文件 {path.name} 在{where}损坏或被截断（{why}）：之前的完整记录已检查，其后的记录无法读取",
+                          damaged_input=str(path))
+
+    iterator = None
     try:
         with path.open("rb") as fh:
             iterator = ArchiveIterator(fh)
@@ -193,17 +204,26 @@ def iter_warc(path: Path, max_bytes: int) -> Iterator[PageSource]:
                     continue
                 body = record.content_stream().read(max_bytes + 1)
                 # get_record_offset() reads the record to its end: only after the body is read.
-                origin = f"{path}#{iterator.get_record_offset()}"
+                offset = iterator.get_record_offset()
+                origin = f"{path}#{offset}"
+                last_site = site
+                if len(body) <= max_bytes and getattr(record.raw_stream, "limit", 0) > 0:
+                    # The file ends inside this record (a cut crawl, or a Content-Length that lies):
+                    # the page is incomplete and nothing after it can be trusted.
+                    yield damage(offset, f"记录声明 {record.length} 字节，文件在其中结束", url)
+                    return
                 if len(body) > max_bytes:
                     yield PageSource(b"", url, site, origin, status, error="page over the size limit", referer=referer)
                     continue
                 yield PageSource(body, url, site, origin, status, referer=referer)
         if pending is not None:
             yield pending
-    except ArchiveLoadFailed as exc:
-        raise InputError(f"{path}: not a readable WARC file ({exc})") from None
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read WARC: {exc}") from None
+    except (ArchiveLoadFailed, OSError, EOFError, ValueError, zlib.error) as exc:
+        # Past the first bytes (checked above) a WARC is damaged, not foreign: keep what came before.
+        if pending is not None:
+            yield pending
+        reason = str(exc).strip().splitlines()[0][:120] if str(exc).strip() else exc.__class__.__name__
+        yield damage(getattr(iterator, "offset", None), reason)
 
 
 def iter_pages(target: str | Path, max_bytes: int) -> Iterator[PageSource]:

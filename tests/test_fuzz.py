@@ -49,8 +49,7 @@ def test_no_page_outlives_the_time_limit(fuzz_run):
     assert fuzz_run["time_limit_held"], fuzz_run["slowest_page_s"]
 
 
-@pytest.mark.parametrize("kind", [k if k == "warc-non-http" else pytest.param(k, marks=pytest.mark.xfail(
-    strict=True, reason="WARC damage is not yet reported (issue 15)")) for k in WARC_CLASSES])
+@pytest.mark.parametrize("kind", WARC_CLASSES)
 def test_broken_warcs_give_every_complete_record_and_name_the_damage(fuzz_run, kind):
     (row,) = [w for w in fuzz_run["warcs"] if w["class"] == kind]
     assert not row["traceback"], row["stderr_tail"]

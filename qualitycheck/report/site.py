@@ -269,6 +269,8 @@ def write_html(out: Path, summary: dict, tally: _Tally | None = None) -> Path:
         f"<h3>未通过的单项否决项（站点数）</h3>{_bar_chart(veto_fail.most_common())}",
         f"<h3>问题数量（按规则）</h3>{_bar_chart(by_code.most_common(15), '#7d3c98')}</section>",
     ]
+    for damaged in summary.get("incomplete_inputs") or ():
+        parts.append(f"<p class='bad'><strong>输入不完整：</strong>{h(damaged['error'])}（{h(damaged['at'])}）</p>")
     parts.append(_province_section(summary.get("province")))
     parts.append("<section><h2>站点结论</h2><table><tr><th>站点</th><th>结论</th><th>页面</th><th>问题</th><th>未通过项</th></tr>")
     for site in summary["sites"]:
