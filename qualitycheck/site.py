@@ -175,7 +175,7 @@ class PageFacts:
 # Name priorities for a column: navigation text and the list's own heading (both seen by users) >
 # <meta name="ColumnName"> (on some CMSs the whole channel, 邯郸市政府信息公开) > the page's <title>.
 PRIO_NAV, PRIO_HEADING, PRIO_META, PRIO_TITLE = 4, 3, 2, 1
-_TITLE_SPLIT = re.compile(r"\s*(?:[_|｜]|--|—|-\s|\s-)\s*")
+_TITLE_SPLIT = re.compile(r"(?<!\s)\s*(?:[_|｜]|--|—|-\s|\s-)\s*")
 
 
 def _meta(page: Any, key: str) -> str | None:

@@ -56,7 +56,8 @@ _JUNK_NAMES = re.compile(r"^(?:更多|more|查看更多|更多信息|更多内�
 
 
 _CRUMB_PREFIX = re.compile(r"^\s*(?:当前位置|您的位置|你的位置|您现在的位置|现在的位置|所在位置|当前页|位置)\s*[:：]\s*")
-_CRUMB_SEP = re.compile(r"\s*(?:>|＞|»|›|→|-\s*>)\s*")
+# (?<!\s): a match starts only where a whitespace run starts, so a long run is scanned once.
+_CRUMB_SEP = re.compile(r"(?<!\s)\s*(?:>|＞|»|›|→|-\s*>)\s*")
 
 
 def normalize_name(name: str | None) -> str:
@@ -113,7 +114,7 @@ def keyword_type(name: str | None, titles: Sequence[str] = ()) -> str:
 
 # -- item titles, for columns whose name says nothing ----------------------------------------
 
-_DOC_TITLE = re.compile(r"(?:通知|公告|通告|公示|决定|意见|办法|规定|条例|细则|批复|规则|函|令)(?:[（(][^）)]*[）)])?$")
+_DOC_TITLE = re.compile(r"(?:通知|公告|通告|公示|决定|意见|办法|规定|条例|细则|批复|规则|函|令)(?:[（(][^）)]{0,100}[）)])?$")
 _PERSONNEL_TITLE = re.compile(r"任免|任职|免职|招聘|招考|录用|人事")
 _PLAN_TITLE = re.compile(r"(?:规划|计划|工作要点|工作总结|工作报告)(?:[（(][^）)]*[）)])?$")
 

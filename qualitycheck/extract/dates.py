@@ -45,7 +45,9 @@ _RELATIVE = re.compile(
 _CLOCK = re.compile(r"(?<![\d:])([01]?\d|2[0-3]):([0-5]\d)(?::[0-5]\d)?(?![\d:])")
 # Labels that introduce the document date on an article page.
 _PUBLISH_LABEL = re.compile(
-    r"(?<![今当前网站])(?:发布|发表|发稿|发文|成文|更新|公开|印发|生成|创建|录入|上传|撰稿|出版|信息|文章|刊发|稿件)?"
+    # Without a prefix word a match never starts inside a whitespace run: each start would
+    # rescan the run (quadratic on a page of spaces).
+    r"(?:(?<![今当前网站])(?:发布|发表|发稿|发文|成文|更新|公开|印发|生成|创建|录入|上传|撰稿|出版|信息|文章|刊发|稿件)|(?<![\s今当前网站]))"
     r"\s*(?:时间|日期)\s*[:：]\s*"
 )
 

@@ -74,9 +74,18 @@ _WIDGET = re.compile(
     r"扫一扫.*|.*在手机(?:上)?打开.*|.*手机扫描.*|分享到?[:：]?.*|相关附件.*|附件[:：]?|相关链接.*|相关新闻.*|相关稿件.*|"
     r"关联稿件.*|相关文档.*|文件下载[:：]?.*|关联文件[:：]?|[▪·•]?\s*上一篇.*|[▪·•]?\s*下一篇.*|(?:\d+|-)次|"
     r"浏览次数.*|阅读次数.*|"
-    r"(?:[【\[〔(（]?\s*" + _WIDGET_WORD + r"{1,3}\s*[:：]?\s*[】\]〕)）]?\s*[|｜/]?\s*)+|"
+    # atomic: "------" used to be split every possible way (catastrophic backtracking)
+    r"(?>[【\[〔(（]?\s*" + _WIDGET_WORD + r"{1,3}\s*[:：]?\s*[】\]〕)）]?\s*[|｜/]?\s*)+|"
     r"(?:\s*【[^【】]{0,30}】\s*){2,})$"
 )
+_WIDGET_MAX = 300  # a toolbar line is short; longer lines are text, never matched
+
+
+def _widget(line: str) -> re.Match | None:
+    """A share / print / font-size toolbar line (bounded input: see _WIDGET)."""
+    return _WIDGET.match(line) if len(line) <= _WIDGET_MAX else None
+
+
 _META_WORDS = re.compile(
     r"(?:信息来源|文章来源|来源|作者|编辑|责任编辑|记者|通讯员|发布时间|发布日期|发表时间|更新时间|时间|日期|浏览次数|浏览量|"
     r"访问量|阅读量|阅读|点击数|点击|次|字号|打印|关闭|分享|[大中小])"
@@ -87,7 +96,7 @@ _FIELD_LINE = re.compile(
     r"公开方式|公开范围|公开时限|有\s*效\s*性|关\s*键\s*词|责任部门|信息分类|体裁分类|组配分类|服务对象|所属机构|效力状况|"
     r"废止日期|施行日期|实施日期)\s*[:：]"
 )
-_PAGER = re.compile(r"下一页|尾\s*页|末\s*页|共\s*\d+\s*页|第\s*\d+\s*页|\d+\s*/\s*\d+\s*页|上一页")
+_PAGER = re.compile(r"下一页|尾\s*页|末\s*页|共\s*\d+\s*页|第\s*\d+\s*页|(?<!\d)\d+\s*/\s*\d+\s*页|上一页")
 _BREADCRUMB = re.compile(r"(?:当前位置|您的位置|你的位置|您现在的位置|所在位置|当前页)\s*[:：]|首页\s*[>＞»›/]|首页\s*-\s*>")
 _STATUS = re.compile(r"已回复|未回复|待回复|已办结|办理中|处理中|已受理|未办结|已答复|未答复|已处理")
 
@@ -181,7 +190,7 @@ class _Lines:
                     continue
                 seen.add(key)
             stripped = l.strip()
-            if key in refs or _WIDGET.match(stripped) or _is_meta_line(stripped) or _FIELD_LINE.match(stripped):
+            if key in refs or _widget(stripped) or _is_meta_line(stripped) or _FIELD_LINE.match(stripped):
                 noise[i] = own
                 continue
             if _FOOTER_MARK.search(stripped):
@@ -267,9 +276,9 @@ def _find_body(view: PageView, L: _Lines):
 def _trim_body(view: PageView, L: _Lines, i: int, j: int, skip: set[int]) -> tuple[int, int, list[int]]:
     keep = [k for k in range(i, j) if k not in skip and L.lines[k].strip()]
     # widget lines at the ends
-    while keep and (_WIDGET.match(L.lines[keep[0]].strip()) or _BADGE.match(L.lines[keep[0]].strip())):
+    while keep and (_widget(L.lines[keep[0]].strip()) or _BADGE.match(L.lines[keep[0]].strip())):
         keep.pop(0)
-    while keep and _WIDGET.match(L.lines[keep[-1]].strip()):
+    while keep and _widget(L.lines[keep[-1]].strip()):
         keep.pop()
     return i, j, keep
 
@@ -353,7 +362,7 @@ def _strip_nested_meta(view: PageView, el) -> str:
         if not sp or sp[1] <= sp[0]:
             continue
         t = view.text[sp[0] : sp[1]]
-        if len(t) <= 60 and (_SOURCE_LABEL.search(t) or (iter_dates(t) and len(_compact(t)) <= 24) or _WIDGET.match(t.strip())
+        if len(t) <= 60 and (_SOURCE_LABEL.search(t) or (iter_dates(t) and len(_compact(t)) <= 24) or _widget(t.strip())
                              or re.match(r"\s*字[号体]\s*[:：]", t)):
             cut.append(sp)
     if not cut:
@@ -945,7 +954,7 @@ def _after_headline(view: PageView, L: _Lines, hel, hl_j: int):
             j = min(j, footer)
             rest = [k for k in range(hl_j, j) if L.lines[k].strip()]
             # skip the meta lines right under the headline
-            while rest and (_is_meta_line(L.lines[rest[0]]) or _WIDGET.match(L.lines[rest[0]].strip())):
+            while rest and (_is_meta_line(L.lines[rest[0]]) or _widget(L.lines[rest[0]].strip())):
                 rest.pop(0)
             if rest:
                 han = sum(L.han[k] for k in rest)

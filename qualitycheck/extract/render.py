@@ -290,7 +290,8 @@ class MiniJS:
         """What the script writes with document.write; with ``dom_writes``, strings it puts into the
         page by ``x.innerHTML = …`` / ``$(…).html(…)`` are collected in :attr:`dom_writes`."""
         toks = []
-        for m in _TOKEN.finditer(code):
+        # stripped: a whitespace run with no token after it made each start rescan it (quadratic)
+        for m in _TOKEN.finditer(code.strip()):
             kind = m.lastgroup
             toks.append((kind, m.group(kind)))
             if len(toks) > self.MAX_TOKENS:
