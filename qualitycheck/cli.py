@@ -302,7 +302,7 @@ def show_config(config_path):
 
 
 @main.command("lint-site")
-@click.argument("target", type=click.Path(exists=True))
+@click.argument("target")
 @click.option("--as-of", callback=_parse_date, help="Reference date for staleness, YYYY-MM-DD (default: config or today).")
 @click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False), help="Folder for the reports.")
 @click.option("--jobs", "-j", type=click.IntRange(1, 64), default=1, show_default=True, help="Worker processes.")
@@ -315,23 +315,30 @@ def show_config(config_path):
 @click.option("--notice-issuer", help="发文机关 of the 通报 draft (版头 and 落款; default 省政府办公厅).")
 @click.option("--notice-number", help="发文字号 of the draft, e.g. 川办函〔2026〕12号 (default: a blank to fill).")
 @click.option("--notice-date", callback=_parse_date, help="成文日期 of the draft, YYYY-MM-DD (default: today).")
+@click.option("--resume", is_flag=True, help="Go on with a killed run in the same --out: skip the shards it finished.")
+@click.option("--shard-pages", type=click.IntRange(1, 1_000_000), default=None,
+              help="Saved pages per shard (default: limits.shard_pages, 500); each WARC file is one shard.")
+@click.option("--cluster", metavar="tcp://HOST:8786", help="Run the shards on a Dask cluster (its scheduler's address).")
 @_config_option
 def lint_site_command(target, as_of, out_dir, jobs, no_lm, select, ignore, progress, registry_path, previous,
-                      notice_issuer, notice_number, notice_date, config_path):
-    """Inspect crawled sites (a folder of pages or a WARC file) and write the inspector's report.
+                      notice_issuer, notice_number, notice_date, resume, shard_pages, cluster, config_path):
+    """Inspect crawled sites (a folder of pages and/or WARC files, one WARC, or an fsspec URL) and write the report.
 
     Writes report.html, summary.json, findings.jsonl, findings.csv and findings.xlsx to --out, plus the
     quarter's 通报 draft: notice.docx, annex.xlsx and province.json (its figures; by region and level
     with --registry, compared with earlier runs with --previous).
     Exit 1 when a site fails a single-veto item, 0 when every site passes.
     """
-    from .runner import lint_site
+    from .batch import lint_site
 
+    if "://" not in target and not Path(target).exists():
+        raise click.BadParameter(f"{target} 不存在", param_hint="TARGET")
     cfg = _load_config(config_path, no_lm=no_lm, select=_codes(select), ignore=_codes(ignore))
     if progress is None:
         progress = sys.stderr.isatty()
     registry, earlier = _notice_inputs(registry_path, previous)
-    summary = lint_site(target, out_dir, config=cfg, as_of=as_of, jobs=jobs, progress=progress)
+    summary = lint_site(target, out_dir, config=cfg, as_of=as_of, jobs=jobs, progress=progress, registry=registry,
+                        resume=resume, shard_pages=shard_pages, cluster=cluster)
     if not summary["pages"]:
         _fail(f"{target}：没有找到页面（lint-site 读取 .html/.htm/.shtml 等网页文件或 WARC 文件）")
     from .report.notice import write_notice

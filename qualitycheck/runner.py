@@ -1,8 +1,9 @@
-"""lint-site: pages → page checks (in worker processes) → per-site facts → site checks → reports.
+"""One page and one site: check a page (process_page), count its findings (tally), keep its
+compact record (PageRecord), and judge a site from its records (SiteState).
 
-Memory stays flat: pages are read one at a time, findings stream to
-findings.jsonl, and each site keeps only compact facts. Heavy models load once
-per worker. One bad page becomes a QC900 finding, never a crash.
+lint-site's shards (batch/), its cluster run and the Scrapy plugin's streaming form
+(SiteCollector, lint_sources) are all built from these functions, so they cannot disagree.
+Heavy models load once per worker. One bad page becomes a QC900 finding, never a crash.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from typing import Any, Iterable, Iterator
 from .config import Config
 from .document import Finding, finalize
 from .errors import QualityCheckError
-from .sources import PageSource, iter_pages
+from .sources import PageSource
 
 
 class PageTimeout(BaseException):
@@ -31,21 +32,56 @@ class PageTimeout(BaseException):
 
 @contextmanager
 def time_limit(seconds: float):
-    """Abort the block after `seconds` (main thread of a process only; elsewhere a no-op)."""
-    if seconds <= 0 or threading.current_thread() is not threading.main_thread() or not hasattr(signal, "setitimer"):
+    """Abort the block after `seconds` with PageTimeout.
+
+    In a process's main thread an interval timer raises it; in any other thread (a Dask worker's
+    task thread, the Scrapy plugin's thread pool) a timer thread raises it asynchronously in the
+    running thread. Either way it lands between two Python bytecodes, like any signal handler.
+    """
+    if seconds <= 0:
         yield
         return
+    if threading.current_thread() is threading.main_thread() and hasattr(signal, "setitimer"):
+        def _raise(signum, frame):
+            raise PageTimeout(f"page took longer than {seconds:g} s")
 
-    def _raise(signum, frame):
-        raise PageTimeout(f"page took longer than {seconds:g} s")
+        previous = signal.signal(signal.SIGALRM, _raise)
+        signal.setitimer(signal.ITIMER_REAL, seconds)
+        try:
+            yield
+        finally:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, previous)
+        return
+    with _thread_time_limit(seconds):
+        yield
 
-    previous = signal.signal(signal.SIGALRM, _raise)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
+
+@contextmanager
+def _thread_time_limit(seconds: float):
+    import ctypes
+
+    target = ctypes.c_ulong(threading.get_ident())
+    guard = threading.Lock()
+    state = {"active": True, "fired": False}
+
+    def _fire() -> None:
+        with guard:
+            if state["active"]:
+                state["fired"] = True
+                ctypes.pythonapi.PyThreadState_SetAsyncExc(target, ctypes.py_object(PageTimeout))
+
+    timer = threading.Timer(seconds, _fire)
+    timer.daemon = True
+    timer.start()
     try:
         yield
     finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
+        timer.cancel()
+        with guard:
+            state["active"] = False
+            if state["fired"]:  # raised too late to matter: clear it so it cannot hit the caller
+                ctypes.pythonapi.PyThreadState_SetAsyncExc(target, None)
 
 
 @dataclass
@@ -120,8 +156,8 @@ def process_page(src: PageSource) -> PageResult:
             else:
                 result.facts = page_facts(page)
     except PageTimeout as exc:
-        result.error = str(exc)
-        result.findings = [failure(src, str(exc))]
+        result.error = str(exc) or f"page took longer than {float(cfg['limits']['page_timeout_s']):g} s"
+        result.findings = [failure(src, result.error)]
     except QualityCheckError as exc:
         result.error = str(exc)
         result.findings = [failure(src, str(exc))]
@@ -135,7 +171,79 @@ def process_page(src: PageSource) -> PageResult:
     return result
 
 
-# -- parent side ------------------------------------------------------------
+# -- per-page records, per-site state: shared by lint-site's shards, its cluster run and crawls --
+@dataclass
+class Tally:
+    """What a run counts of some findings after selection, severity overrides and the baseline."""
+
+    by_code: dict[str, int] = field(default_factory=dict)  # every finding: what verdicts count
+    hidden: dict[str, int] = field(default_factory=dict)  # found, but in the baseline: not listed
+    serious: int = 0  # findings that make 严重问题 fail (see _is_serious)
+    listed: list[Finding] = field(default_factory=list)  # what the findings file lists
+
+
+def tally(findings: Iterable[Finding], config: Config) -> Tally:
+    """Apply selection and severity overrides once, whatever produced the findings.
+
+    A baseline decides only what is listed: verdicts count every finding, so a known injected
+    link still fails the site, and the report says how many were hidden.
+    """
+    out = Tally()
+    for f in findings:
+        if not config.is_selected(f.code, f.rule_id):
+            continue
+        out.by_code[f.code] = out.by_code.get(f.code, 0) + 1
+        f.severity = config.severity_for(f.code, f.severity)
+        out.serious += _is_serious(f)
+        if f.fingerprint in config.baseline:
+            out.hidden[f.code] = out.hidden.get(f.code, 0) + 1
+            continue
+        out.listed.append(f)
+    return out
+
+
+def finding_line(site: str, f: Finding) -> str:
+    """One line of findings.jsonl."""
+    return json.dumps({"site": site, **f.to_dict()}, ensure_ascii=False, default=str) + "\n"
+
+
+@dataclass
+class PageRecord:
+    """The compact part of a page a site's verdict needs: small, picklable, kept per shard."""
+
+    site: str
+    url: str
+    kind: str = "other"
+    failed: bool = False
+    dead_link: bool = False
+    facts: Any = None  # site.PageFacts
+    marks: Any = None  # extract.page.Marks
+    by_code: dict[str, int] = field(default_factory=dict)
+    hidden: dict[str, int] = field(default_factory=dict)
+    serious: int = 0
+
+
+def page_record(res: PageResult, config: Config) -> tuple[PageRecord, Tally]:
+    """A checked page's record and the tally of its findings."""
+    counted = tally(res.findings, config)
+    record = PageRecord(res.site, res.url or res.origin, res.kind, bool(res.error), False, res.facts, res.marks,
+                        counted.by_code, counted.hidden, counted.serious)
+    return record, counted
+
+
+def dead_link_record(src: PageSource, config: Config) -> tuple[PageRecord, Tally]:
+    """A link a crawl could not follow (a recorded error response or failed fetch)."""
+    url = src.url or src.origin
+    counted = tally([dead_link_finding(url, src.fetch_problem, src.referer)], config)
+    return PageRecord(src.site, url, dead_link=True, by_code=counted.by_code, hidden=counted.hidden,
+                      serious=counted.serious), counted
+
+
+def is_dead_link(src: PageSource) -> bool:
+    """Error responses and failed fetches recorded by a crawl are dead links, not pages."""
+    return src.status is not None and (src.status >= 400 or src.status == 0)
+
+
 @dataclass
 class SiteState:
     site: str
@@ -148,6 +256,65 @@ class SiteState:
     hidden_by_baseline: dict[str, int] = field(default_factory=dict)  # found, but known: not listed
     kinds: dict[str, int] = field(default_factory=dict)
     serious: int = 0  # findings that make 严重问题 fail (see _is_serious)
+
+    @classmethod
+    def new(cls, site: str, config: Config) -> "SiteState":
+        from .checks.identity import IdentityAccumulator
+
+        try:
+            from .site import SiteAccumulator
+        except ImportError:  # page-only runs before the site model exists
+            accumulator = None
+        else:
+            accumulator = SiteAccumulator(site, config)
+        return cls(site, accumulator, IdentityAccumulator(site, config))
+
+    def count(self, counted: Tally | PageRecord) -> None:
+        by_code = counted.by_code
+        hidden = counted.hidden
+        for code, n in by_code.items():
+            self.findings_by_code[code] = self.findings_by_code.get(code, 0) + n
+        for code, n in hidden.items():
+            self.hidden_by_baseline[code] = self.hidden_by_baseline.get(code, 0) + n
+        self.serious += counted.serious
+
+    def add(self, record: PageRecord) -> None:
+        """Add one page (or dead link) record, in the run's fixed page order."""
+        self.count(record)
+        if record.dead_link:
+            self.dead_links += 1
+            return
+        self.pages += 1
+        self.kinds[record.kind] = self.kinds.get(record.kind, 0) + 1
+        if record.failed:
+            self.failed_pages += 1
+        if record.facts is not None and self.accumulator is not None:
+            self.accumulator.add(record.facts)
+        if record.marks is not None:
+            self.identity.add(record.url, record.kind, record.marks)
+
+    def judge(self, config: Config, as_of: date) -> tuple[Tally, list[dict]]:
+        """The site checks' findings (tallied into this state) and the site's verdict items."""
+        found: list[Finding] = []
+        items: list[dict] = []
+        if self.accumulator is not None:
+            found.extend(self.accumulator.findings(as_of))
+            items.extend(self.accumulator.verdict(as_of))
+        found.extend(self.identity.findings())
+        items.extend(self.identity.verdict_items())
+        counted = tally(finalize(found), config)
+        self.count(counted)  # before the items below, which read the counts
+        items.append(_serious_item(self))
+        items.append(_leader_name_item(self))
+        from .site import readability_item  # an unread page is never a pass (issue 15)
+
+        items.append(readability_item(self.pages, self.failed_pages, self.dead_links, config))
+        return counted, items
+
+    def compact(self) -> "SiteState":
+        """The counts alone, for the summary (the accumulators stay with the reduce step)."""
+        return SiteState(self.site, None, None, self.pages, self.failed_pages, self.dead_links,
+                         self.findings_by_code, self.hidden_by_baseline, self.kinds, self.serious)
 
 
 def dead_link_finding(url: str, problem: str, referer: str | None) -> Finding:
@@ -163,21 +330,14 @@ def dead_link_finding(url: str, problem: str, referer: str | None) -> Finding:
 
 
 class SiteCollector:
-    """Accumulates page results per site, streams findings to a sink, and judges each site at the end.
+    """Accumulates a stream of page results per site, streams findings to a sink, judges each site.
 
-    Used by lint-site and by the Scrapy extension, so a crawl and a later
-    lint-site run of its WARC produce the same findings.
+    The streaming form of lint-site's map and reduce steps (batch/steps.py), built from the same
+    functions: used by the Scrapy extension, so a crawl and a later lint-site run of its WARC
+    produce the same findings.
     """
 
     def __init__(self, config: Config, as_of: date, sink, on_finding=None):
-        from .checks.identity import IdentityAccumulator
-
-        try:
-            from .site import SiteAccumulator
-        except ImportError:  # page-only runs before the site model exists
-            SiteAccumulator = None  # type: ignore[assignment]
-        self._site_cls = SiteAccumulator
-        self._identity_cls = IdentityAccumulator
         self.config = config
         self.as_of = as_of
         self.sink = sink
@@ -189,46 +349,26 @@ class SiteCollector:
     def _state(self, site: str) -> SiteState:
         state = self.sites.get(site)
         if state is None:
-            state = self.sites[site] = SiteState(
-                site,
-                self._site_cls(site, self.config) if self._site_cls else None,
-                self._identity_cls(site, self.config),
-            )
+            state = self.sites[site] = SiteState.new(site, self.config)
         return state
 
     def add(self, res: PageResult) -> None:
         self.pages += 1
-        state = self._state(res.site)
-        state.pages += 1
-        state.kinds[res.kind] = state.kinds.get(res.kind, 0) + 1
-        if res.error:
-            state.failed_pages += 1
-        if res.facts is not None and state.accumulator is not None:
-            state.accumulator.add(res.facts)
-        if res.marks is not None:
-            state.identity.add(res.url or res.origin, res.kind, res.marks)
-        self._write(res.site, res.findings, state)
+        record, counted = page_record(res, self.config)
+        self._state(record.site).add(record)
+        self._write(record.site, counted)
+
+    def add_dead_link_source(self, src: PageSource) -> None:
+        record, counted = dead_link_record(src, self.config)
+        self._state(record.site).add(record)
+        self._write(record.site, counted)
 
     def add_dead_link(self, site: str, url: str, problem: str, referer: str | None) -> None:
-        state = self._state(site)
-        state.dead_links += 1
-        self._write(site, [dead_link_finding(url, problem, referer)], state)
+        self.add_dead_link_source(PageSource(b"", url, site, url, status=0, referer=referer, fetch_error=problem))
 
-    def _write(self, site: str, findings: list[Finding], state: SiteState) -> None:
-        # Selection and severity overrides apply here once, whatever produced the finding.
-        for f in findings:
-            if not self.config.is_selected(f.code, f.rule_id):
-                continue
-            # A baseline decides only what is listed: verdicts count every finding, so a known
-            # injected link still fails the site, and the report says how many were hidden.
-            state.findings_by_code[f.code] = state.findings_by_code.get(f.code, 0) + 1
-            f.severity = self.config.severity_for(f.code, f.severity)
-            state.serious += _is_serious(f)
-            if f.fingerprint in self.config.baseline:
-                state.hidden_by_baseline[f.code] = state.hidden_by_baseline.get(f.code, 0) + 1
-                continue
-            row = {"site": site, **f.to_dict()}
-            self.sink.write(json.dumps(row, ensure_ascii=False, default=str) + "\n")
+    def _write(self, site: str, counted: Tally) -> None:
+        for f in counted.listed:
+            self.sink.write(finding_line(site, f))
             if self.on_finding is not None:
                 self.on_finding(f)
 
@@ -236,21 +376,8 @@ class SiteCollector:
         """Run the site checks, write their findings, and return each site's verdict items."""
         verdicts: dict[str, list[dict]] = {}
         for name in sorted(self.sites):
-            state = self.sites[name]
-            found: list[Finding] = []
-            items: list[dict] = []
-            if state.accumulator is not None:
-                found.extend(state.accumulator.findings(self.as_of))
-                items.extend(state.accumulator.verdict(self.as_of))
-            found.extend(state.identity.findings())
-            items.extend(state.identity.verdict_items())
-            items.append(_serious_item(state))
-            items.append(_leader_name_item(state))
-            from .site import readability_item  # an unread page is never a pass (issue 15)
-
-            items.append(readability_item(state.pages, state.failed_pages, state.dead_links, self.config))
-            self._write(name, finalize(found), state)
-            verdicts[name] = items
+            counted, verdicts[name] = self.sites[name].judge(self.config, self.as_of)
+            self._write(name, counted)
         return verdicts
 
     def summary(self, verdicts: dict[str, list[dict]], elapsed: float, target) -> dict:
@@ -273,32 +400,18 @@ def _results(sources: Iterable[PageSource], cfg: Config, as_of: date, jobs: int,
         yield from pool.imap(process_page, sources, chunksize=4)
 
 
-def write_site_reports(out: Path, collector: SiteCollector, verdicts: dict, elapsed: float, target) -> dict:
+def write_summary_reports(out: Path, summary: dict) -> dict:
+    """report.html, csv, xlsx (each on its own; failures land in summary["report_errors"]) and summary.json."""
+    from .report.atomic import write_text
     from .report.site import write_reports
 
-    from .report.atomic import write_text
-
-    summary = collector.summary(verdicts, elapsed, target)
-    write_reports(out, summary)  # each file on its own; failures land in summary["report_errors"]
+    write_reports(out, summary)
     write_text(out / "summary.json", json.dumps(summary, ensure_ascii=False, indent=2, default=str))
     return summary
 
 
-def lint_site(
-    target: str | Path,
-    out_dir: str | Path,
-    *,
-    config: Config | None = None,
-    as_of: date | None = None,
-    jobs: int = 1,
-    progress: bool = False,
-    warm: bool = True,
-) -> dict:
-    """Check every page of one or more sites and write the reports. Returns the summary."""
-    cfg = config or Config.default()
-    max_bytes = int(cfg["limits"]["max_file_mb"] * 1024 * 1024)
-    return lint_sources(iter_pages(target, max_bytes), out_dir, config=cfg, as_of=as_of, jobs=jobs,
-                        progress=progress, warm=warm, target=str(target))
+def write_site_reports(out: Path, collector: SiteCollector, verdicts: dict, elapsed: float, target) -> dict:
+    return write_summary_reports(out, collector.summary(verdicts, elapsed, target))
 
 
 def lint_sources(
@@ -312,7 +425,8 @@ def lint_sources(
     warm: bool = True,
     target: str = "",
 ) -> dict:
-    """lint-site over any stream of pages (a folder, a WARC, a crawl, a benchmark's generator)."""
+    """Streaming lint over any iterable of pages (a crawl, a benchmark's generator), in one pass,
+    without shards or resume: the same page and site functions as batch.lint_site."""
     cfg = config or Config.default()
     as_of = as_of or cfg.as_of
     out = Path(out_dir)
@@ -333,8 +447,8 @@ def lint_sources(
             for src in pages:
                 if src.damaged_input:
                     collector.incomplete_inputs.append({"file": src.damaged_input, "at": src.origin, "error": src.error})
-                if src.status is not None and (src.status >= 400 or src.status == 0):
-                    collector.add_dead_link(src.site, src.url or src.origin, src.fetch_problem, src.referer)
+                if is_dead_link(src):
+                    collector.add_dead_link_source(src)
                     continue
                 yield src
 

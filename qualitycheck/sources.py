@@ -7,6 +7,7 @@ so a 10,000-page crawl never sits in memory.
 
 from __future__ import annotations
 
+import os
 import re
 import zlib
 from dataclasses import dataclass
@@ -95,34 +96,113 @@ def _site_for_file(path: Path, root: Path, url: str | None) -> str:
     return rel.parts[0] if len(rel.parts) > 1 else (root.name or "site")
 
 
-def iter_folder(root: Path, max_bytes: int) -> Iterator[PageSource]:
-    files = sorted(p for p in root.rglob("*") if p.is_file() and p.suffix.lower() in HTML_SUFFIXES
-                   and not p.name.startswith("."))
-    for path in files:
+WARC_SUFFIXES = (".warc", ".warc.gz", ".arc.gz")
+# A folder's names are sorted in runs of this many, then merged from disk: a flat folder of
+# 10 M saved pages is never listed in memory at once.
+_SORT_RUN = 100_000
+
+
+def is_warc_name(name: str) -> bool:
+    return name.lower().endswith(WARC_SUFFIXES)
+
+
+def is_page_name(name: str) -> bool:
+    return not name.startswith(".") and not is_warc_name(name) and Path(name).suffix.lower() in HTML_SUFFIXES
+
+
+def _sorted_names(folder: Path) -> Iterator[str]:
+    """The entry names of one folder in sorted order, holding at most _SORT_RUN of them in memory."""
+    import heapq
+    import tempfile
+
+    runs: list = []
+    chunk: list[str] = []
+    try:
+        with os.scandir(folder) as it:
+            for entry in it:
+                chunk.append(entry.name)
+                if len(chunk) >= _SORT_RUN:
+                    run = tempfile.TemporaryFile("w+", encoding="utf-8", errors="surrogateescape")
+                    run.writelines(name + "\n" for name in sorted(chunk))
+                    run.seek(0)
+                    runs.append(run)
+                    chunk = []
+        if not runs:
+            yield from sorted(chunk)
+            return
+        streams = [(line.rstrip("\n") for line in run) for run in runs]
+        yield from heapq.merge(sorted(chunk), *streams)
+    finally:
+        for run in runs:
+            run.close()
+
+
+def walk_files(root: Path) -> Iterator[Path]:
+    """Every file under `root`, in the order of sorted paths, without listing the whole tree first.
+
+    Depth first, each folder's entries sorted by name: the same order as sorting all the paths.
+    """
+    for name in _sorted_names(root):
+        path = root / name
         try:
-            size = path.stat().st_size
-            if size > max_bytes:
-                yield PageSource(b"", None, _site_for_file(path, root, None), str(path),
-                                 error=f"page is {size / 1048576:.1f} MB, over the {max_bytes / 1048576:.0f} MB limit")
-                continue
-            data = path.read_bytes()
-        except OSError as exc:
-            yield PageSource(b"", None, _site_for_file(path, root, None), str(path), error=f"cannot read: {exc.strerror}")
+            if path.is_dir() and not path.is_symlink():
+                yield from walk_files(path)
+            elif path.is_file():
+                yield path
+        except OSError:  # vanished or unreadable entry: nothing to read
             continue
-        url = _url_for_file(path, root, data)
-        yield PageSource(data, url, _site_for_file(path, root, url), str(path))
 
 
-def _check_warc_magic(path: Path) -> None:
+def read_page_file(path: Path, root: Path, max_bytes: int) -> PageSource:
+    """One saved page; an unreadable or oversized file becomes a PageSource with its error."""
+    try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            return PageSource(b"", None, _site_for_file(path, root, None), str(path),
+                              error=f"page is {size / 1048576:.1f} MB, over the {max_bytes / 1048576:.0f} MB limit")
+        data = path.read_bytes()
+    except OSError as exc:
+        return PageSource(b"", None, _site_for_file(path, root, None), str(path), error=f"cannot read: {exc.strerror}")
+    url = _url_for_file(path, root, data)
+    return PageSource(data, url, _site_for_file(path, root, url), str(path))
+
+
+def iter_folder(root: Path, max_bytes: int) -> Iterator[PageSource]:
+    """The saved pages of a folder (WARC files in it are read by lint-site's shards, not here)."""
+    for path in walk_files(root):
+        if is_page_name(path.name):
+            yield read_page_file(path, root, max_bytes)
+
+
+def open_input(location: str | Path):
+    """A binary file object for a local path or any fsspec URL (s3://, hdfs://, file://)."""
+    text = str(location)
+    if "://" in text and not text.startswith("file://"):
+        try:
+            import fsspec
+        except ImportError:
+            raise InputError(f"{text}：读取远程文件需要 fsspec（pip install 'qualitycheck[cluster]'）") from None
+        return fsspec.open(text, "rb").open()
+    return open(text[7:] if text.startswith("file://") else text, "rb")
+
+
+def _input_name(location: str | Path) -> str:
+    return str(location).rstrip("/").rsplit("/", 1)[-1]
+
+
+def check_warc_magic(path: str | Path) -> None:
     """Refuse files that are not WARC (warcio would read them as an empty archive)."""
     import gzip
 
     try:
-        with path.open("rb") as fh:
+        with open_input(path) as fh:
             head = fh.read(2)
-        opener = gzip.open if head == b"\x1f\x8b" else open
-        with opener(path, "rb") as fh:
-            start = fh.read(5)
+            fh.seek(0)
+            if head == b"\x1f\x8b":
+                with gzip.GzipFile(fileobj=fh) as gz:
+                    start = gz.read(5)
+            else:
+                start = fh.read(5)
     except (OSError, EOFError) as exc:
         raise InputError(f"{path}: not a readable WARC file ({exc})") from None
     if start != b"WARC/":
@@ -132,33 +212,36 @@ def _check_warc_magic(path: Path) -> None:
 FETCH_ERROR_TYPE = "application/vnd.qualitycheck.fetch-error+json"
 
 
-def iter_warc(path: Path, max_bytes: int) -> Iterator[PageSource]:
+def iter_warc(path: str | Path, max_bytes: int) -> Iterator[PageSource]:
     """Response records of a WARC (gzipped or not), with the referer from the paired request record.
 
     Non-HTML payloads are skipped. Failed fetches that `qualitycheck crawl`
-    records as metadata records come out with status 0 and the error.
+    records as metadata records come out with status 0 and the error. A record's site is its
+    WARC-Qualitycheck-Site header (the registry site a many-site crawl fetched it for), else its host.
+    `path` is a local path or an fsspec URL.
     """
     import json
 
     from warcio.archiveiterator import ArchiveIterator
     from warcio.exceptions import ArchiveLoadFailed
 
-    _check_warc_magic(path)
+    check_warc_magic(path)
     referers: dict[str, str | None] = {}
     # An error response waits for its request record (warcio writes the response first) to
     # learn which page linked to it.
     pending: PageSource | None = None
-    last_site = path.stem
+    name = _input_name(path)
+    last_site = Path(name).stem
 
     def damage(offset: int | None, why: str, url: str | None = None) -> PageSource:
         where = f"偏移 {offset} 处" if offset is not None else ""
         return PageSource(b"", url, site_of(url) or last_site, f"{path}#{offset if offset is not None else '?'}",
-                          error=f"WARC 文件 {path.name} 在{where}损坏或被截断（{why}）：之前的完整记录已检查，其后的记录无法读取",
+                          error=f"WARC 文件 {name} 在{where}损坏或被截断（{why}）：之前的完整记录已检查，其后的记录无法读取",
                           damaged_input=str(path))
 
     iterator = None
     try:
-        with path.open("rb") as fh:
+        with open_input(path) as fh:
             iterator = ArchiveIterator(fh)
             for record in iterator:
                 url = record.rec_headers.get_header("WARC-Target-URI")
@@ -181,7 +264,7 @@ def iter_warc(path: Path, max_bytes: int) -> Iterator[PageSource]:
                         info = json.loads(record.content_stream().read(100000) or b"{}")
                     except ValueError:
                         continue
-                    yield PageSource(b"", url, site_of(url) or path.stem, f"{path}#{iterator.get_record_offset()}",
+                    yield PageSource(b"", url, _record_site(record, url) or last_site, f"{path}#{iterator.get_record_offset()}",
                                      status=0, referer=info.get("referer"), fetch_error=info.get("error"))
                     continue
                 if record.rec_type != "response":
@@ -194,7 +277,7 @@ def iter_warc(path: Path, max_bytes: int) -> Iterator[PageSource]:
                     except (TypeError, ValueError):
                         status = None
                     ctype = (record.http_headers.get_header("Content-Type") or "").lower()
-                site = site_of(url) or path.stem
+                site = _record_site(record, url) or last_site
                 referer = referers.pop(url, None) if url else None
                 if status is not None and status >= 400:
                     pending = PageSource(b"", url, site, f"{path}#{iterator.get_record_offset()}", status,
@@ -226,6 +309,13 @@ def iter_warc(path: Path, max_bytes: int) -> Iterator[PageSource]:
         yield damage(getattr(iterator, "offset", None), reason)
 
 
+SITE_HEADER = "WARC-Qualitycheck-Site"
+
+
+def _record_site(record, url: str | None) -> str | None:
+    return record.rec_headers.get_header(SITE_HEADER) or site_of(url)
+
+
 def iter_pages(target: str | Path, max_bytes: int) -> Iterator[PageSource]:
     """Pages from a folder, a WARC file, or a single HTML file."""
     p = Path(target)
@@ -233,7 +323,7 @@ def iter_pages(target: str | Path, max_bytes: int) -> Iterator[PageSource]:
         raise InputError(f"{target}: no such file or folder")
     if p.is_dir():
         yield from iter_folder(p, max_bytes)
-    elif p.name.endswith((".warc", ".warc.gz", ".arc.gz")):
+    elif is_warc_name(p.name):
         yield from iter_warc(p, max_bytes)
     else:
         from .extract.loader import read_input

@@ -129,6 +129,8 @@ def test_a_run_killed_at_random_points_leaves_only_complete_files(tmp_path):
         for path in out.iterdir():
             if path.name.endswith(PART_SUFFIX):
                 continue  # a temporary: the name says it is not a report
+            if path.name == "shards" and path.is_dir():
+                continue  # the resume work folder: its completeness is what tests/test_batch.py resumes from
             assert path.name in FINAL_NAMES, path.name
             seen[path.name] += 1
             problem = _complete(path)

@@ -85,7 +85,7 @@ def test_leader_name_examples_pass(text):
 
 
 def test_a_misspelled_leader_name_fails_the_site(tmp_path):
-    from qualitycheck.runner import lint_site
+    from qualitycheck.batch import lint_site
 
     site = tmp_path / "www.x.gov.cn"
     site.mkdir()

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from qualitycheck.config import Config
-from qualitycheck.runner import lint_site
+from qualitycheck.batch import lint_site
 
 ROOT = Path(__file__).resolve().parent.parent
 FAILING = ROOT / "examples" / "site" / "www.demo-b.gov.cn"

@@ -12,7 +12,7 @@ from click.testing import CliRunner
 
 from qualitycheck.cli import main
 from qualitycheck.config import Config
-from qualitycheck.runner import lint_site
+from qualitycheck.batch import lint_site
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "site"

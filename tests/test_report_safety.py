@@ -20,7 +20,7 @@ import pytest
 
 from qualitycheck.config import Config
 from qualitycheck.report.safe import CSP, link_html, safe_href
-from qualitycheck.runner import lint_site
+from qualitycheck.batch import lint_site
 
 ROOT = Path(__file__).resolve().parent.parent
 DEMO = ROOT / "examples" / "site" / "www.demo-b.gov.cn"

@@ -229,7 +229,7 @@ MESSAGES = """<html><head><title>政务咨询_某县人民政府</title></head><
 
 
 def test_lint_site_uses_the_site_model(tmp_path):
-    from qualitycheck.runner import lint_site
+    from qualitycheck.batch import lint_site
 
     root = tmp_path / "www.example.gov.cn"
     for rel, html in {"index.html": HOME, "rsxx/index.html": BLANK, "zwzx/index.html": MESSAGES}.items():

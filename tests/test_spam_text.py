@@ -18,7 +18,7 @@ from qualitycheck.errors import DictionaryError
 from qualitycheck.extract.loader import document_from_bytes
 from qualitycheck.extract.page import read_page
 from qualitycheck.inspect import page_document
-from qualitycheck.runner import lint_site
+from qualitycheck.batch import lint_site
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT.parent / "shared" / "seed"
