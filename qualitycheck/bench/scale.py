@@ -9,15 +9,14 @@ from __future__ import annotations
 
 import io
 import os
-import resource
-import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 from ..sources import iter_folder
 
@@ -138,3 +137,111 @@ class LocalDaskCluster:
                 proc.wait(timeout=20)
             except subprocess.TimeoutExpired:
                 os.killpg(proc.pid, signal.SIGKILL)
+
+
+def _rss_mb(pid: int | None = None) -> float:
+    with open(f"/proc/{pid or os.getpid()}/status", encoding="ascii") as fh:
+        for line in fh:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def _noop(x: int) -> int:
+    return x
+
+
+def _timed_run(target: Path, out: Path, **kw: Any) -> dict:
+    from ..batch import lint_site
+    from ..config import Config
+
+    lm = kw.pop("lm", False)
+    cfg = Config.default().with_overrides(typo={"language_model": lm})
+    samples: list[float] = []
+    stop = threading.Event()
+
+    def watch() -> None:  # the parent's memory while shards stream through it
+        while not stop.is_set():
+            samples.append(_rss_mb())
+            stop.wait(0.5)
+
+    watcher = threading.Thread(target=watch, daemon=True)
+    watcher.start()
+    started = time.perf_counter()
+    summary = lint_site(target, out, config=cfg, **kw)
+    seconds = time.perf_counter() - started
+    stop.set()
+    watcher.join()
+    return {"pages": summary["pages"], "seconds": round(seconds, 2),
+            "pages_per_s": round(summary["pages"] / seconds, 2) if seconds else None,
+            "parent_rss_mb_first": round(samples[0], 1) if samples else None,
+            "parent_rss_mb_last": round(samples[-1], 1) if samples else None,
+            "parent_rss_mb_peak": round(max(samples), 1) if samples else None,
+            "findings": sum(1 for _ in (out / "findings.jsonl").open(encoding="utf-8"))}
+
+
+def run_scale(n_pages: int, *, pages_per_warc: int = 200, work: Path | None = None, lm_pages: int = 200,
+              cluster: bool = True) -> dict:
+    """The figures of the province-scale issue, measured on this machine."""
+    with tempfile.TemporaryDirectory(prefix="qc-scale-") as tmp:
+        root = Path(work or tmp)
+        warcs = root / "warcs"
+        pack_warc_shards(EXAMPLE_SITE, warcs, pages_per_warc=pages_per_warc, total=n_pages)
+        result: dict[str, Any] = {"pages": n_pages, "shards": len(list(warcs.glob("*.warc.gz"))),
+                                  "cpu_count": os.cpu_count()}
+        # Load jieba, the dictionaries and the LM in this process first: --jobs 1 runs here and the
+        # --jobs 2 workers fork from it, so neither figure includes a model load.
+        _timed_run(EXAMPLE_SITE, root / "warm-up", jobs=1, lm=True)
+        result["jobs1_no_lm"] = _timed_run(warcs, root / "j1", jobs=1)
+        lm_warcs = root / "warcs-lm"
+        pack_warc_shards(EXAMPLE_SITE, lm_warcs, pages_per_warc=min(pages_per_warc, lm_pages), total=lm_pages)
+        result["jobs1_lm"] = _timed_run(lm_warcs, root / "j1lm", jobs=1, lm=True)
+        result["jobs2_no_lm"] = _timed_run(warcs, root / "j2", jobs=2)
+        if cluster:
+            from distributed import Client
+
+            with LocalDaskCluster(workers=2) as running:
+                result["cluster_start_s"] = round(running.start_seconds, 2)
+                with Client(running.address) as client:
+                    client.gather(client.map(_noop, range(50), pure=False))  # warm the connections
+                    started = time.perf_counter()
+                    client.gather(client.map(_noop, range(1000), pure=False))
+                    result["dask_task_overhead_ms"] = round((time.perf_counter() - started) * 1000 / 1000, 3)  # ms per task
+                    worker_pids = list(client.run(os.getpid).values())
+                # A first (cold) job loads the models on each worker; the warm one is the figure.
+                result["dask2_cold"] = _timed_run(warcs, root / "d-cold", cluster=running.address)
+                result["dask2_warm"] = _timed_run(warcs, root / "d-warm", cluster=running.address)
+                result["worker_rss_mb"] = [round(_rss_mb(pid), 1) for pid in worker_pids]
+            same = (root / "d-warm" / "findings.jsonl").read_bytes() == (root / "j2" / "findings.jsonl").read_bytes()
+            result["dask_equals_local_findings"] = same
+            result["dask_vs_jobs2_ratio"] = round(result["dask2_warm"]["pages_per_s"] / result["jobs2_no_lm"]["pages_per_s"], 3)
+        per_core = result["jobs1_no_lm"]["pages_per_s"]
+        per_core_lm = result["jobs1_lm"]["pages_per_s"]
+        # Projection: pages/s per core scales with cores (shards are independent); 10 M pages.
+        result["projection_10M"] = {
+            "one_32_core_machine_h_no_lm": round(10_000_000 / (per_core * 32) / 3600, 1),
+            "one_32_core_machine_h_lm": round(10_000_000 / (per_core_lm * 32) / 3600, 1),
+            "ten_nodes_32_cores_h_lm": round(10_000_000 / (per_core_lm * 320 * result.get("dask_vs_jobs2_ratio", 1.0)) / 3600, 2),
+        }
+        return result
+
+
+def format_scale_report(r: dict) -> str:
+    lines = [f"lint-site at scale: {r['pages']} real pages (the bundled sites repeated under distinct hosts) in "
+             f"{r['shards']} WARC shards, {r['cpu_count']} CPUs"]
+    for key, label in (("jobs1_no_lm", "lint-site --jobs 1 --no-lm"), ("jobs1_lm", "lint-site --jobs 1 (typo LM on)"),
+                       ("jobs2_no_lm", "lint-site --jobs 2 --no-lm"), ("dask2_cold", "Dask 2 workers, cold --no-lm"),
+                       ("dask2_warm", "Dask 2 workers, warm --no-lm")):
+        if key in r:
+            x = r[key]
+            lines.append(f"  {label:32s} {x['pages']:6d} pages {x['seconds']:8.2f} s {x['pages_per_s']:7.2f} pages/s   "
+                         f"parent RSS first/last/peak {x['parent_rss_mb_first']}/{x['parent_rss_mb_last']}/{x['parent_rss_mb_peak']} MB")
+    if "cluster_start_s" in r:
+        lines.append(f"  cluster start {r['cluster_start_s']} s; per-task overhead {r['dask_task_overhead_ms']} ms "
+                     f"(1,000 empty tasks); worker RSS {r['worker_rss_mb']} MB")
+        lines.append(f"  Dask warm / lint-site --jobs 2: {r['dask_vs_jobs2_ratio']}; identical findings.jsonl: "
+                     f"{'yes' if r['dask_equals_local_findings'] else 'NO'}")
+    p = r["projection_10M"]
+    lines.append(f"  projection for 10 M pages: one 32-core machine {p['one_32_core_machine_h_no_lm']} h without the LM, "
+                 f"{p['one_32_core_machine_h_lm']} h with it; 10 such nodes on Dask {p['ten_nodes_32_cores_h_lm']} h with it")
+    return "\n".join(lines)
