@@ -258,7 +258,8 @@ class SiteState:
     serious: int = 0  # findings that make 严重问题 fail (see _is_serious)
 
     @classmethod
-    def new(cls, site: str, config: Config) -> "SiteState":
+    def new(cls, site: str, config: Config, *, registered_code: str = "") -> "SiteState":
+        """An empty site; ``registered_code`` is the registry's 网站标识码, checked against the footer."""
         from .checks.identity import IdentityAccumulator
 
         try:
@@ -267,7 +268,7 @@ class SiteState:
             accumulator = None
         else:
             accumulator = SiteAccumulator(site, config)
-        return cls(site, accumulator, IdentityAccumulator(site, config))
+        return cls(site, accumulator, IdentityAccumulator(site, config, registered_code=registered_code))
 
     def count(self, counted: Tally | PageRecord) -> None:
         by_code = counted.by_code

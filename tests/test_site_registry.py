@@ -141,3 +141,26 @@ def test_the_bundled_example_registry_matches_the_example_crawl(root):
     reg = load_registry(root / "examples" / "registry.csv")
     hosts = {p.name for p in (root / "examples" / "site").iterdir() if p.is_dir()}
     assert {e.host for e in reg} == hosts and reg.problems == []
+
+
+def test_footer_site_code_is_checked_against_the_registered_one(root, tmp_path):
+    """A site whose footer shows another 网站标识码 than the registry has gets a QC409 naming both."""
+    import json
+
+    from qualitycheck.batch import lint_site
+    from qualitycheck.config import Config
+
+    example = (root / "examples" / "registry.csv").read_text(encoding="utf-8")
+    wrong = write(tmp_path, example.replace("5100000099", "5100000098"), name="wrong.csv")
+    cfg = Config.load(search_from=root).with_overrides(typo={"language_model": False})
+
+    def registry_findings(registry_path, out):
+        lint_site(root / "examples" / "site", tmp_path / out, config=cfg, jobs=1,
+                  registry=load_registry(registry_path))
+        rows = [json.loads(x) for x in (tmp_path / out / "findings.jsonl").read_text(encoding="utf-8").splitlines()]
+        return [r for r in rows if r["code"] == "QC409" and "名册" in r["message"]]
+
+    assert registry_findings(root / "examples" / "registry.csv", "right") == []
+    (finding,) = registry_findings(wrong, "wrong")
+    assert "5100000099" in finding["message"] and "5100000098" in finding["message"]
+    assert finding["evidence"] == {"footer": "5100000099", "registered": "5100000098"}

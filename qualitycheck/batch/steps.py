@@ -150,7 +150,9 @@ class SiteOutcome:
 def reduce_site(job: Job, site: str, record_blobs: list[bytes]) -> SiteOutcome:
     """Judge one site from its page records, given in the run's fixed (shard, offset) order."""
     config = ensure_worker(job)
-    state = SiteState.new(site, config)
+    registry = _WORKER.get("registry")
+    entry = registry.get(site) if registry is not None else None
+    state = SiteState.new(site, config, registered_code=entry.site_code if entry is not None else "")
     for blob in record_blobs:
         for record in pickle.loads(blob):
             state.add(record)

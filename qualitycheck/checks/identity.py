@@ -147,9 +147,11 @@ def psb_problem(value: str) -> str | None:
 class IdentityAccumulator:
     """Collects each page's marks for one site; judges the site on its homepage (or most pages)."""
 
-    def __init__(self, site: str, config=None, *, single_page: bool = False):
+    def __init__(self, site: str, config=None, *, single_page: bool = False, registered_code: str = ""):
         self.site = site
         self.single_page = single_page  # `inspect` of one page: judge that page, whatever its kind
+        # 网站标识码 as the province's site registry has it: the footer must show this one.
+        self.registered_code = _compact(registered_code) if registered_code else ""
         self.config = config
         self.pages = 0
         self.home: tuple[str, Any] | None = None
@@ -209,6 +211,10 @@ class IdentityAccumulator:
         if psb and (problem := psb_problem(psb)):
             out.append(self._finding("QC406", problem + "。", basis_url, {"value": psb}, psb))
         out.extend(self._consistency(basis_url, code_value, icp, psb))
+        if self.registered_code and code_value and code_value != self.registered_code:
+            out.append(self._finding(
+                "QC409", f"{basis}页脚网站标识码“{code_value}”与网站名册登记的“{self.registered_code}”不一致。",
+                basis_url, {"footer": code_value, "registered": self.registered_code}, code_value))
         return out
 
     def _main(self, key: str) -> str | None:
