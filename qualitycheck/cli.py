@@ -329,14 +329,23 @@ def lint_site_command(target, as_of, out_dir, jobs, no_lm, select, ignore, progr
     with --registry, compared with earlier runs with --previous).
     Exit 1 when a site fails a single-veto item, 0 when every site passes.
     """
-    from .batch import lint_site
-
     if "://" not in target and not Path(target).exists():
         raise click.BadParameter(f"{target} 不存在", param_hint="TARGET")
     cfg = _load_config(config_path, no_lm=no_lm, select=_codes(select), ignore=_codes(ignore))
     if progress is None:
         progress = sys.stderr.isatty()
     registry, earlier = _notice_inputs(registry_path, previous)
+    _lint_and_report(target, out_dir, cfg, as_of=as_of, jobs=jobs, progress=progress, registry=registry,
+                     earlier=earlier, notice=(notice_issuer, notice_number, notice_date), resume=resume,
+                     shard_pages=shard_pages, cluster=cluster)
+
+
+def _lint_and_report(target, out_dir, cfg, *, as_of, jobs, progress, registry, earlier, notice=(None, None, None),
+                     resume=False, shard_pages=None, cluster=None) -> None:
+    """lint-site's batch run, the 通报 draft and the per-site lines; exits with the run's code."""
+    from .batch import lint_site
+
+    notice_issuer, notice_number, notice_date = notice
     summary = lint_site(target, out_dir, config=cfg, as_of=as_of, jobs=jobs, progress=progress, registry=registry,
                         resume=resume, shard_pages=shard_pages, cluster=cluster)
     if not summary["pages"]:
@@ -405,26 +414,52 @@ def _notice_inputs(registry_path, previous):
 
 
 @main.command()
-@click.argument("start_url")
-@click.option("--max-pages", type=click.IntRange(1, 1000000), default=200, show_default=True, help="Stop after this many pages.")
+@click.argument("start_url", required=False)
+@click.option("--sites", "sites_path", type=click.Path(exists=True, dir_okay=False),
+              help="Crawl every site of this registry (CSV/XLSX) instead of one START_URL.")
+@click.option("--max-pages", type=click.IntRange(1, 1000000), default=None,
+              help="Stop after this many pages (per site with --sites).  [default: 200; 500 with --sites]")
 @click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False), help="Folder for the reports and the WARC.")
 @click.option("--as-of", callback=_parse_date, help="Reference date for staleness, YYYY-MM-DD.")
-@click.option("--delay", type=float, default=0.5, show_default=True, help="Seconds between requests to the site.")
-@click.option("--concurrency", type=click.IntRange(1, 16), default=2, show_default=True, help="Requests at a time per domain.")
+@click.option("--delay", type=float, default=0.5, show_default=True, help="Seconds between requests to a site.")
+@click.option("--concurrency", type=click.IntRange(1, 16), default=2, show_default=True, help="Requests at a time per site.")
 @click.option("--ignore-robots", is_flag=True, help="Do not obey robots.txt (only for your own sites).")
+@click.option("--site-minutes", type=click.FloatRange(0), default=30.0, show_default=True,
+              help="With --sites: wall-clock budget per site (0: none).")
+@click.option("--shard-mb", type=click.FloatRange(0.01), default=100.0, show_default=True,
+              help="With --sites: start a new WARC shard when one reaches this size.")
+@click.option("--resume", is_flag=True, help="With --sites: go on with a killed crawl in the same --out.")
+@click.option("--jobs", "-j", type=click.IntRange(1, 64), default=1, show_default=True,
+              help="With --sites: worker processes for checking the crawled pages.")
 @click.option("--no-lm", is_flag=True, help="Do not run the language-model typo engine (QC103).")
 @click.option("--verbose", is_flag=True, help="Show Scrapy's log.")
 @_config_option
-def crawl(start_url, max_pages, out_dir, as_of, delay, concurrency, ignore_robots, no_lm, verbose, config_path):
-    """Crawl a site with Scrapy, check its pages as they arrive, and write the lint-site report plus a WARC."""
+def crawl(start_url, sites_path, max_pages, out_dir, as_of, delay, concurrency, ignore_robots, site_minutes, shard_mb,
+          resume, jobs, no_lm, verbose, config_path):
+    """Crawl a site (START_URL) or every site of a registry (--sites) with Scrapy, then write the reports.
+
+    With --sites the pages go into WARC shards under OUT/warc and a journal (OUT/crawl-journal.jsonl)
+    records each fetched URL, so a crawl killed at any point goes on with --resume, fetching nothing
+    twice; the shards are then checked like `lint-site OUT/warc --registry registry.csv`.
+    """
     from urllib.parse import urlsplit
 
+    if bool(start_url) == bool(sites_path):
+        raise click.UsageError("请给出一个 START_URL，或用 --sites 给出网站名册（二者取一）")
+    if sites_path:
+        _crawl_registry(sites_path, out_dir, max_pages=max_pages or 500, as_of=as_of, delay=delay,
+                        concurrency=concurrency, obey_robots=not ignore_robots, site_minutes=site_minutes,
+                        shard_mb=shard_mb, resume=resume, jobs=jobs, no_lm=no_lm, verbose=verbose,
+                        config_path=config_path)
+        return
+    if resume:
+        raise click.UsageError("--resume 只用于 --sites 的多站抓取")
     from .integrations.crawl import crawl as run_crawl
 
     if urlsplit(start_url).scheme not in ("http", "https"):
         raise click.BadParameter("START_URL 必须是 http(s) 网址", param_hint="START_URL")
     _load_config(config_path)  # fail early on a bad configuration
-    summary = run_crawl(start_url, out_dir, max_pages=max_pages, as_of=as_of.isoformat() if as_of else None,
+    summary = run_crawl(start_url, out_dir, max_pages=max_pages or 200, as_of=as_of.isoformat() if as_of else None,
                         config_path=config_path, delay=delay, concurrency=concurrency,
                         obey_robots=not ignore_robots, language_model=not no_lm,
                         log_level="INFO" if verbose else "WARNING")
@@ -438,6 +473,31 @@ def crawl(start_url, max_pages, out_dir, as_of, delay, concurrency, ignore_robot
     click.echo(f"报告：{Path(out_dir) / 'report.html'}　抓取存档：{Path(out_dir) / 'crawl.warc.gz'}")
     _exit_if_reports_failed(summary)
     sys.exit(EXIT_FINDINGS if summary["totals"]["failed"] else EXIT_CLEAN)
+
+
+def _crawl_registry(sites_path, out_dir, *, max_pages, as_of, delay, concurrency, obey_robots, site_minutes,
+                    shard_mb, resume, jobs, no_lm, verbose, config_path) -> None:
+    from .integrations.crawl_sites import WARC_FOLDER, crawl_sites
+
+    cfg = _load_config(config_path, no_lm=no_lm)  # fail early on a bad configuration
+    registry, _ = _notice_inputs(sites_path, ())
+    for problem in registry.problems:
+        click.echo(f"{sites_path}:{problem}", err=True)
+    if not len(registry):
+        _fail(f"{sites_path}：名册中没有可用的网站")
+    result = crawl_sites(registry, out_dir, max_pages=max_pages, site_seconds=site_minutes * 60, delay=delay,
+                         concurrency=concurrency, obey_robots=obey_robots, shard_mb=shard_mb,
+                         max_page_mb=float(cfg["limits"]["max_file_mb"]), resume=resume,
+                         log_level="INFO" if verbose else "WARNING")
+    before = f"（续跑：此前已完成 {result.fetched_before} 个）" if result.fetched_before else ""
+    skipped = "；".join(f"{why} {n} 个" for why, n in sorted(result.skipped.items()))
+    click.echo(f"抓取：{len(registry)} 个网站，本次取得 {result.fetched_now} 个网址{before}"
+               + (f"；未抓取：{skipped}" if skipped else ""))
+    warc = Path(out_dir) / WARC_FOLDER
+    if not warc.is_dir() or not any(warc.iterdir()):
+        _fail("抓取没有取到任何页面")
+    _lint_and_report(str(warc), out_dir, cfg, as_of=as_of, jobs=jobs, progress=sys.stderr.isatty(),
+                     registry=registry, earlier=[], resume=resume)
 
 
 @main.command()

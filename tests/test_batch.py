@@ -192,3 +192,17 @@ def _kill_when_started(out: Path, running: LocalDaskCluster) -> None:
     while _manifest_lines(out) < 2 and time.monotonic() < deadline:
         time.sleep(0.02)
     running.kill_worker(0)
+
+
+def test_the_order_pages_arrive_in_does_not_change_findings_or_verdicts(tmp_path):
+    """A crawl fetches pages in whatever order the network allows: the same pages in another order,
+    split into other shards, must be judged the same, evidence included."""
+    runs = []
+    for seed, per_warc in ((None, 10), (1, 7), (2, 25)):
+        folder = tmp_path / f"warc-{seed}"
+        pack_warc_shards(EXAMPLE_SITE, folder, pages_per_warc=per_warc, shuffle_seed=seed)
+        summary = lint_site(folder, tmp_path / f"out-{seed}", config=_config(), as_of=AS_OF)
+        evidence = {s["site"]: [(i["item"], json.dumps(i.get("evidence"), sort_keys=True, ensure_ascii=False))
+                                for i in s["veto_items"]] for s in summary["sites"]}
+        runs.append((_findings(tmp_path / f"out-{seed}", with_source=False), _verdicts(summary), evidence))
+    assert runs[1] == runs[0] and runs[2] == runs[0]

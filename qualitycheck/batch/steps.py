@@ -147,15 +147,22 @@ class SiteOutcome:
     lines: str
 
 
+def _record_order(record) -> tuple:
+    return (record.dead_link, len(record.url), record.url)
+
+
 def reduce_site(job: Job, site: str, record_blobs: list[bytes]) -> SiteOutcome:
     """Judge one site from its page records, given in the run's fixed (shard, offset) order."""
     config = ensure_worker(job)
     registry = _WORKER.get("registry")
     entry = registry.get(site) if registry is not None else None
     state = SiteState.new(site, config, registered_code=entry.site_code if entry is not None else "")
-    for blob in record_blobs:
-        for record in pickle.loads(blob):
-            state.add(record)
+    # In URL order, not arrival order: a crawl fetches pages in whatever order the network allows,
+    # and a resumed crawl or a cluster run must judge the same pages the same way.
+    records = [record for blob in record_blobs for record in pickle.loads(blob)]
+    records.sort(key=_record_order)
+    for record in records:
+        state.add(record)
     counted, items = state.judge(config, job.as_of)
     lines = "".join(finding_line(site, f) for f in counted.listed)
     return SiteOutcome(site, state.compact(), items, len(counted.listed), lines)

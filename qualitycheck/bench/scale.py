@@ -32,14 +32,19 @@ def _pages(root: Path) -> list[tuple[str, bytes]]:
 
 
 def pack_warc_shards(pages_root: Path, out: Path, *, pages_per_warc: int, total: int | None = None,
-                     dead_link_every: int = 0) -> int:
+                     dead_link_every: int = 0, shuffle_seed: int | None = None) -> int:
     """Write the pages under `pages_root` (host-named folders) as WARC files of `pages_per_warc`
     response records each; with `total`, repeat them under numbered copies of their hosts
-    (copy 0 keeps the real host). Returns the number of page records written."""
+    (copy 0 keeps the real host); with `shuffle_seed`, in a shuffled order, as a crawl would fetch
+    them. Returns the number of page records written."""
     from warcio.statusandheaders import StatusAndHeaders
     from warcio.warcwriter import WARCWriter
 
     pages = _pages(pages_root)
+    if shuffle_seed is not None:
+        import random
+
+        random.Random(shuffle_seed).shuffle(pages)
     if not pages:
         raise ValueError(f"{pages_root}: no saved pages with a URL")
     total = total or len(pages)

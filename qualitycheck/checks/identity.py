@@ -9,6 +9,8 @@ count of pages that miss each mark as evidence.
 
 from __future__ import annotations
 
+import bisect
+
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -29,6 +31,10 @@ _PSB = re.compile(r"^(?P<abbr>[\u4e00-\u9fa5])公网安备\s*(?P<num>\d{14})号?
 
 def _compact(value: str | None) -> str:
     return re.sub(r"\s+", "", value or "")
+
+
+def _url_order(url: str) -> tuple[int, str]:
+    return (len(url), url)
 
 
 @dataclass
@@ -161,16 +167,21 @@ class IdentityAccumulator:
         self.first_url: str | None = None
 
     def add(self, url: str, kind: str, marks: Any) -> None:
+        # Whatever order the pages come in (a crawl's fetch order varies), the same pages give the
+        # same verdict and evidence: every choice below takes the shortest, then smallest, URL.
+        url = url or ""
         self.pages += 1
-        self.first_url = self.first_url or url
-        if kind == "home" and self.home is None:
+        if self.first_url is None or _url_order(url) < _url_order(self.first_url):
+            self.first_url = url
+        if kind == "home" and (self.home is None or _url_order(url) < _url_order(self.home[0])):
             self.home = (url, marks)
         for key, _, _ in _PRESENCE:
             if not getattr(marks, key, None):
                 t = self.tally[key]
                 t.missing_pages += 1
-                if len(t.sample_missing) < 5:
-                    t.sample_missing.append(url)
+                if len(t.sample_missing) < 5 or _url_order(url) < _url_order(t.sample_missing[-1]):
+                    bisect.insort(t.sample_missing, url, key=_url_order)
+                    del t.sample_missing[5:]
         for key in self.values:
             value = getattr(marks, key, None)
             if value:
@@ -221,8 +232,8 @@ class IdentityAccumulator:
         if self.home is not None:
             value = getattr(self.home[1], key, None)
             return _compact(str(value)) if value else None
-        common = self.values[key].most_common(1)
-        return common[0][0] if common else None
+        counts = self.values[key]
+        return min(counts, key=lambda v: (-counts[v], v)) if counts else None
 
     def _consistency(self, url: str | None, code: str | None, icp: str | None, psb: str | None) -> list[Finding]:
         out = []
