@@ -3,7 +3,6 @@ killed with SIGKILL and resumed."""
 
 from __future__ import annotations
 
-import gzip
 import json
 import os
 import shutil

@@ -36,7 +36,7 @@ TEXT_PAYLOADS = [
 URL_PAYLOADS = [
     f"javascript:{RUN}", f"JaVaScRiPt:{RUN}", f"java&#9;script:{RUN}", f"java&#x0A;script:{RUN}",
     f"&#106;avascript:{RUN}", f" javascript:{RUN}", f"\x01javascript:{RUN}", f"data:text/html,<script>{RUN}</script>",
-    f"vbscript:msgbox(1)", f"javascript&colon;{RUN}",
+    "vbscript:msgbox(1)", f"javascript&colon;{RUN}",
 ]
 
 

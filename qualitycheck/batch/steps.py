@@ -23,7 +23,7 @@ from typing import Any
 
 from ..config import Config
 from ..errors import QualityCheckError
-from ..runner import (PageRecord, SiteState, dead_link_record, failure, finding_line, is_dead_link, page_record,
+from ..runner import (PageRecord, SiteState, dead_link_record, finding_line, is_dead_link, page_record,
                       process_page, _init_worker, _WORKER)
 from ..sources import PageSource
 from .shards import Shard, shard_pages

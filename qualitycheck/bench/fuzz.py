@@ -15,7 +15,6 @@ The generator is seeded: the same seed gives the same bytes.
 
 from __future__ import annotations
 
-import gzip
 import io
 import json
 import random

@@ -43,7 +43,6 @@ from .dates import find_publish_date, iter_dates
 from .links import PageLink, Suspicion, find_links
 from .lists import DatedList, ListItem, find_lists
 from .marks import Marks, find_marks
-from .render import render
 from .view import PageView, decode_page, meta_published, parse_tree
 
 __all__ = [

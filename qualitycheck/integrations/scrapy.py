@@ -27,8 +27,6 @@ Scrapy stats get ``qualitycheck/findings/<CODE>`` counters.
 
 from __future__ import annotations
 
-import io
-import json
 import logging
 import shutil
 import tempfile
@@ -40,7 +38,8 @@ from typing import Any
 from ..config import Config
 from ..errors import QualityCheckError, os_reason
 from ..runner import PageResult, SiteCollector, _init_worker, process_page, write_site_reports
-from ..sources import FETCH_ERROR_TYPE, PageSource, site_of
+from ..sources import PageSource, site_of
+from .warc_out import write_fetch_error, write_response_pair
 
 _SHARED_ATTR = "_qualitycheck_state"
 logger = logging.getLogger("qualitycheck")
@@ -120,33 +119,12 @@ class _Shared:
 
     # -- WARC ------------------------------------------------------------
     def write_response(self, response, request) -> None:
-        if self.warc is None:
-            return
-        from warcio.statusandheaders import StatusAndHeaders
-
-        # Scrapy has already decoded the body: drop the transfer encodings it undid.
-        skip = {b"content-encoding", b"transfer-encoding", b"content-length"}
-        headers = [(k.decode("latin-1"), b", ".join(v).decode("latin-1"))
-                   for k, v in response.headers.items() if k.lower() not in skip]
-        headers.append(("Content-Length", str(len(response.body))))
-        req_headers = [(k.decode("latin-1"), b", ".join(v).decode("latin-1")) for k, v in request.headers.items()]
-        req = self.warc.create_warc_record(
-            response.url, "request", payload=io.BytesIO(b""),
-            http_headers=StatusAndHeaders(f"{request.method} {request.url} HTTP/1.1", req_headers, is_http_request=True),
-        )
-        resp = self.warc.create_warc_record(
-            response.url, "response", payload=io.BytesIO(response.body),
-            http_headers=StatusAndHeaders(f"{response.status} {_reason(response.status)}", headers, protocol="HTTP/1.1"),
-        )
-        self.warc.write_request_response_pair(req, resp)
+        if self.warc is not None:
+            write_response_pair(self.warc, response, request)
 
     def write_fetch_error(self, url: str, error: str, referer: str | None) -> None:
-        if self.warc is None:
-            return
-        payload = json.dumps({"error": error, "referer": referer}, ensure_ascii=False).encode("utf-8")
-        record = self.warc.create_warc_record(url, "metadata", payload=io.BytesIO(payload),
-                                              warc_content_type=FETCH_ERROR_TYPE)
-        self.warc.write_record(record)
+        if self.warc is not None:
+            write_fetch_error(self.warc, url, error, referer)
 
     # -- end of crawl ------------------------------------------------------
     def finish(self) -> dict | None:
@@ -175,15 +153,6 @@ class _Shared:
         if self.warc is not None:
             self._warc_file.close()
         return summary
-
-
-def _reason(status: int) -> str:
-    from http import HTTPStatus
-
-    try:
-        return HTTPStatus(status).phrase
-    except ValueError:
-        return "Unknown"
 
 
 def _referer(request) -> str | None:
