@@ -574,5 +574,17 @@ def bench_scale(n_pages, lm_pages, pages_per_warc, no_cluster, as_json):
     click.echo(json.dumps(result, ensure_ascii=False, indent=1) if as_json else format_scale_report(result))
 
 
+@bench.command("registry")
+@click.option("--sites", "n_sites", type=click.IntRange(10, 1_000_000), default=1080, show_default=True)
+@click.option("--bad", "n_bad", type=click.IntRange(0, 10_000), default=20, show_default=True, help="Bad rows among them.")
+@click.option("--json", "as_json", is_flag=True, help="Print the raw numbers as JSON.")
+def bench_registry(n_sites, n_bad, as_json):
+    """A province-sized site registry (CSV and XLSX) with bad rows: read time, every bad row named."""
+    from .bench.registry import format_registry_report, run_registry_bench
+
+    result = run_registry_bench(n_sites, n_bad)
+    click.echo(json.dumps(result, ensure_ascii=False, indent=1) if as_json else format_registry_report(result))
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

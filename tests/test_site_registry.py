@@ -164,3 +164,12 @@ def test_footer_site_code_is_checked_against_the_registered_one(root, tmp_path):
     (finding,) = registry_findings(wrong, "wrong")
     assert "5100000099" in finding["message"] and "5100000098" in finding["message"]
     assert finding["evidence"] == {"footer": "5100000099", "registered": "5100000098"}
+
+
+def test_a_province_sized_registry_names_each_bad_row_and_nothing_else():
+    from qualitycheck.bench.registry import run_registry_bench
+
+    result = run_registry_bench(240, 12)
+    for name in ("csv", "xlsx"):
+        assert result[name]["every_bad_row_named"] and result[name]["unexpected_lines"] == []
+        assert result[name]["problems"] == 12 and result[name]["entries"] == 240 - 8  # 4 of 6 kinds drop the row
