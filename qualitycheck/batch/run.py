@@ -12,7 +12,7 @@ import shutil
 import time
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 from ..config import Config
 from ..report.atomic import atomic_open
@@ -20,7 +20,7 @@ from ..runner import write_summary_reports, _summary
 from .executors import make_executor
 from .manifest import Manifest
 from .shards import DEFAULT_SHARD_PAGES, plan_shards
-from .steps import Job, map_shard, reduce_site
+from .steps import Job, map_shard, reduce_sites
 
 
 def lint_site(
@@ -61,9 +61,8 @@ def lint_site(
             manifest.store(output)
             if bar is not None:
                 bar.update(output.pages)
-        refs = manifest.site_refs()
-        blocks = ((site, manifest.read_blocks(refs[site])) for site in sorted(refs))
-        outcomes = {o.site: o for o in executor.map_unordered(reduce_site, job, blocks)}
+        outcomes = {o.site: o for batch in executor.map_unordered(reduce_sites, job, _site_batches(manifest))
+                    for o in batch}
     finally:
         manifest.close()
         if bar is not None:
@@ -71,6 +70,23 @@ def lint_site(
         if own_executor:
             executor.close()
     return _merge(out, manifest, outcomes, as_of, time.perf_counter() - started, str(target))
+
+
+def _site_batches(manifest: Manifest, max_sites: int = 32, max_bytes: int = 4 << 20) -> Iterator[tuple[list]]:
+    """Sites grouped into reduce tasks: a province has thousands of small sites, and one task per
+    site would spend more time in task overhead (and, on a cluster, in the scheduler) than judging."""
+    refs = manifest.site_refs()
+    batch: list[tuple[str, list[bytes]]] = []
+    size = 0
+    for site in sorted(refs):
+        blocks = manifest.read_blocks(refs[site])
+        batch.append((site, blocks))
+        size += sum(len(b) for b in blocks)
+        if len(batch) >= max_sites or size >= max_bytes:
+            yield (batch,)
+            batch, size = [], 0
+    if batch:
+        yield (batch,)
 
 
 def _merge(out: Path, manifest: Manifest, outcomes: dict, as_of: date, elapsed: float, target: str) -> dict:

@@ -166,3 +166,8 @@ def reduce_site(job: Job, site: str, record_blobs: list[bytes]) -> SiteOutcome:
     counted, items = state.judge(config, job.as_of)
     lines = "".join(finding_line(site, f) for f in counted.listed)
     return SiteOutcome(site, state.compact(), items, len(counted.listed), lines)
+
+
+def reduce_sites(job: Job, batch: list[tuple[str, list[bytes]]]) -> list[SiteOutcome]:
+    """Several sites in one task (see run._site_batches)."""
+    return [reduce_site(job, site, blobs) for site, blobs in batch]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -21,6 +22,9 @@ from typing import Any
 from ..sources import iter_folder
 
 EXAMPLE_SITE = Path(__file__).resolve().parents[2] / "examples" / "site"
+# Saved pages of real government sites (a clone has them; the wheel does not): NNN_host_kind.html.
+SAVED_PAGES = Path(__file__).resolve().parents[2] / "tests" / "fixtures" / "pages"
+_SAVED_NAME = re.compile(r"^\d+_([a-z0-9.-]+)_[a-z]+\.html?$")
 
 
 def _pages(root: Path) -> list[tuple[str, bytes]]:
@@ -31,8 +35,28 @@ def _pages(root: Path) -> list[tuple[str, bytes]]:
     return out
 
 
-def pack_warc_shards(pages_root: Path, out: Path, *, pages_per_warc: int, total: int | None = None,
-                     dead_link_every: int = 0, shuffle_seed: int | None = None) -> int:
+def _saved_pages(folder: Path) -> list[tuple[str, bytes]]:
+    out = []
+    if folder.is_dir():
+        for path in sorted(folder.iterdir()):
+            m = _SAVED_NAME.match(path.name)
+            if m:
+                out.append((f"http://{m.group(1)}/{path.name}", path.read_bytes()))
+    return out
+
+
+def bench_pages() -> tuple[list[tuple[str, bytes]], str]:
+    """The pages a scale run repeats, and what they are."""
+    saved = _saved_pages(SAVED_PAGES)
+    demo = _pages(EXAMPLE_SITE)
+    what = f"{len(demo)} pages of the bundled demo sites"
+    if saved:
+        what = f"{len(saved)} saved pages of real government sites + " + what
+    return saved + demo, what
+
+
+def pack_warc_shards(pages_root: Path | list[tuple[str, bytes]], out: Path, *, pages_per_warc: int,
+                     total: int | None = None, dead_link_every: int = 0, shuffle_seed: int | None = None) -> int:
     """Write the pages under `pages_root` (host-named folders) as WARC files of `pages_per_warc`
     response records each; with `total`, repeat them under numbered copies of their hosts
     (copy 0 keeps the real host); with `shuffle_seed`, in a shuffled order, as a crawl would fetch
@@ -40,7 +64,7 @@ def pack_warc_shards(pages_root: Path, out: Path, *, pages_per_warc: int, total:
     from warcio.statusandheaders import StatusAndHeaders
     from warcio.warcwriter import WARCWriter
 
-    pages = _pages(pages_root)
+    pages = list(pages_root) if isinstance(pages_root, list) else _pages(pages_root)
     if shuffle_seed is not None:
         import random
 
@@ -60,7 +84,7 @@ def pack_warc_shards(pages_root: Path, out: Path, *, pages_per_warc: int, total:
                 copy, i = divmod(written, len(pages))
                 url, body = pages[i]
                 if copy:
-                    url = url.replace("://www.", f"://c{copy}.", 1)
+                    url = url.replace("://", f"://c{copy}.", 1)
                 headers = StatusAndHeaders("200 OK", [("Content-Type", "text/html; charset=utf-8")], protocol="HTTP/1.1")
                 writer.write_record(writer.create_warc_record(url, "response", payload=io.BytesIO(body),
                                                               http_headers=headers))
@@ -191,15 +215,17 @@ def run_scale(n_pages: int, *, pages_per_warc: int = 200, work: Path | None = No
     with tempfile.TemporaryDirectory(prefix="qc-scale-") as tmp:
         root = Path(work or tmp)
         warcs = root / "warcs"
-        pack_warc_shards(EXAMPLE_SITE, warcs, pages_per_warc=pages_per_warc, total=n_pages)
+        corpus, what = bench_pages()
+        pack_warc_shards(corpus, warcs, pages_per_warc=pages_per_warc, total=n_pages)
         result: dict[str, Any] = {"pages": n_pages, "shards": len(list(warcs.glob("*.warc.gz"))),
-                                  "cpu_count": os.cpu_count()}
+                                  "cpu_count": os.cpu_count(), "source": what,
+                                  "mean_page_kb": round(sum(len(b) for _, b in corpus) / len(corpus) / 1024, 1)}
         # Load jieba, the dictionaries and the LM in this process first: --jobs 1 runs here and the
         # --jobs 2 workers fork from it, so neither figure includes a model load.
         _timed_run(EXAMPLE_SITE, root / "warm-up", jobs=1, lm=True)
         result["jobs1_no_lm"] = _timed_run(warcs, root / "j1", jobs=1)
         lm_warcs = root / "warcs-lm"
-        pack_warc_shards(EXAMPLE_SITE, lm_warcs, pages_per_warc=min(pages_per_warc, lm_pages), total=lm_pages)
+        pack_warc_shards(corpus, lm_warcs, pages_per_warc=min(pages_per_warc, lm_pages), total=lm_pages)
         result["jobs1_lm"] = _timed_run(lm_warcs, root / "j1lm", jobs=1, lm=True)
         result["jobs2_no_lm"] = _timed_run(warcs, root / "j2", jobs=2)
         if cluster:
@@ -232,8 +258,8 @@ def run_scale(n_pages: int, *, pages_per_warc: int = 200, work: Path | None = No
 
 
 def format_scale_report(r: dict) -> str:
-    lines = [f"lint-site at scale: {r['pages']} real pages (the bundled sites repeated under distinct hosts) in "
-             f"{r['shards']} WARC shards, {r['cpu_count']} CPUs"]
+    lines = [f"lint-site at scale: {r['pages']} pages ({r['source']}, mean {r['mean_page_kb']} KB, repeated under "
+             f"distinct hosts) in {r['shards']} WARC shards, {r['cpu_count']} CPUs"]
     for key, label in (("jobs1_no_lm", "lint-site --jobs 1 --no-lm"), ("jobs1_lm", "lint-site --jobs 1 (typo LM on)"),
                        ("jobs2_no_lm", "lint-site --jobs 2 --no-lm"), ("dask2_cold", "Dask 2 workers, cold --no-lm"),
                        ("dask2_warm", "Dask 2 workers, warm --no-lm")):
