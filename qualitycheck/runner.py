@@ -57,31 +57,79 @@ def time_limit(seconds: float):
         yield
 
 
+class _Watchdog:
+    """One thread per process that raises PageTimeout in threads past their deadline.
+
+    A timer thread per page cost a third of the page time in a Dask worker; this one sleeps until
+    the earliest deadline and is woken only when a sooner one is armed.
+    """
+
+    def __init__(self) -> None:
+        self._cond = threading.Condition()
+        self._armed: dict[int, tuple[float, int]] = {}  # token → (deadline, thread id)
+        self._fired: set[int] = set()
+        self._wake_at = float("inf")
+        self._next = 0
+        self._thread: threading.Thread | None = None
+
+    def arm(self, seconds: float) -> int:
+        deadline = time.monotonic() + seconds
+        with self._cond:
+            self._next += 1
+            token = self._next
+            self._armed[token] = (deadline, threading.get_ident())
+            if self._thread is None or not self._thread.is_alive():
+                self._thread = threading.Thread(target=self._run, name="qualitycheck-page-watchdog", daemon=True)
+                self._thread.start()
+            elif deadline < self._wake_at:
+                self._cond.notify()
+        return token
+
+    def disarm(self, token: int) -> bool:
+        """Stop watching; True if the timeout was already raised (and may still be pending)."""
+        with self._cond:
+            self._armed.pop(token, None)
+            if token in self._fired:
+                self._fired.discard(token)
+                return True
+            return False
+
+    def _run(self) -> None:
+        import ctypes
+
+        with self._cond:
+            while True:
+                now = time.monotonic()
+                for token, (deadline, ident) in list(self._armed.items()):
+                    if deadline <= now:
+                        del self._armed[token]
+                        self._fired.add(token)
+                        ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(ident), ctypes.py_object(PageTimeout))
+                self._wake_at = min((d for d, _ in self._armed.values()), default=now + 60.0)
+                self._cond.wait(max(0.0, self._wake_at - now))
+
+
+_WATCHDOG = _Watchdog()
+
+
+def _new_watchdog_after_fork() -> None:
+    global _WATCHDOG  # the parent's thread and lock do not survive into a forked worker
+    _WATCHDOG = _Watchdog()
+
+
+os.register_at_fork(after_in_child=_new_watchdog_after_fork)
+
+
 @contextmanager
 def _thread_time_limit(seconds: float):
     import ctypes
 
-    target = ctypes.c_ulong(threading.get_ident())
-    guard = threading.Lock()
-    state = {"active": True, "fired": False}
-
-    def _fire() -> None:
-        with guard:
-            if state["active"]:
-                state["fired"] = True
-                ctypes.pythonapi.PyThreadState_SetAsyncExc(target, ctypes.py_object(PageTimeout))
-
-    timer = threading.Timer(seconds, _fire)
-    timer.daemon = True
-    timer.start()
+    token = _WATCHDOG.arm(seconds)
     try:
         yield
     finally:
-        timer.cancel()
-        with guard:
-            state["active"] = False
-            if state["fired"]:  # raised too late to matter: clear it so it cannot hit the caller
-                ctypes.pythonapi.PyThreadState_SetAsyncExc(target, None)
+        if _WATCHDOG.disarm(token):  # raised too late to matter: clear it so it cannot hit the caller
+            ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(threading.get_ident()), None)
 
 
 @dataclass
