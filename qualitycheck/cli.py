@@ -429,13 +429,17 @@ def _notice_inputs(registry_path, previous):
 @click.option("--shard-mb", type=click.FloatRange(0.01), default=100.0, show_default=True,
               help="With --sites: start a new WARC shard when one reaches this size.")
 @click.option("--resume", is_flag=True, help="With --sites: go on with a killed crawl in the same --out.")
+@click.option("--max-depth", type=click.IntRange(1, 1000), default=12, show_default=True,
+              help="With --sites: follow links at most this many clicks from the home page.")
+@click.option("--download-timeout", type=click.FloatRange(1), default=30.0, show_default=True,
+              help="With --sites: seconds one response may take.")
 @click.option("--jobs", "-j", type=click.IntRange(1, 64), default=1, show_default=True,
               help="With --sites: worker processes for checking the crawled pages.")
 @click.option("--no-lm", is_flag=True, help="Do not run the language-model typo engine (QC103).")
 @click.option("--verbose", is_flag=True, help="Show Scrapy's log.")
 @_config_option
 def crawl(start_url, sites_path, max_pages, out_dir, as_of, delay, concurrency, ignore_robots, site_minutes, shard_mb,
-          resume, jobs, no_lm, verbose, config_path):
+          resume, max_depth, download_timeout, jobs, no_lm, verbose, config_path):
     """Crawl a site (START_URL) or every site of a registry (--sites) with Scrapy, then write the reports.
 
     With --sites the pages go into WARC shards under OUT/warc and a journal (OUT/crawl-journal.jsonl)
@@ -449,8 +453,8 @@ def crawl(start_url, sites_path, max_pages, out_dir, as_of, delay, concurrency, 
     if sites_path:
         _crawl_registry(sites_path, out_dir, max_pages=max_pages or 500, as_of=as_of, delay=delay,
                         concurrency=concurrency, obey_robots=not ignore_robots, site_minutes=site_minutes,
-                        shard_mb=shard_mb, resume=resume, jobs=jobs, no_lm=no_lm, verbose=verbose,
-                        config_path=config_path)
+                        shard_mb=shard_mb, resume=resume, max_depth=max_depth, download_timeout=download_timeout,
+                        jobs=jobs, no_lm=no_lm, verbose=verbose, config_path=config_path)
         return
     if resume:
         raise click.UsageError("--resume 只用于 --sites 的多站抓取")
@@ -476,7 +480,7 @@ def crawl(start_url, sites_path, max_pages, out_dir, as_of, delay, concurrency, 
 
 
 def _crawl_registry(sites_path, out_dir, *, max_pages, as_of, delay, concurrency, obey_robots, site_minutes,
-                    shard_mb, resume, jobs, no_lm, verbose, config_path) -> None:
+                    shard_mb, resume, max_depth, download_timeout, jobs, no_lm, verbose, config_path) -> None:
     from .integrations.crawl_sites import WARC_FOLDER, crawl_sites
 
     cfg = _load_config(config_path, no_lm=no_lm)  # fail early on a bad configuration
@@ -487,12 +491,19 @@ def _crawl_registry(sites_path, out_dir, *, max_pages, as_of, delay, concurrency
         _fail(f"{sites_path}：名册中没有可用的网站")
     result = crawl_sites(registry, out_dir, max_pages=max_pages, site_seconds=site_minutes * 60, delay=delay,
                          concurrency=concurrency, obey_robots=obey_robots, shard_mb=shard_mb,
-                         max_page_mb=float(cfg["limits"]["max_file_mb"]), resume=resume,
-                         log_level="INFO" if verbose else "WARNING")
+                         max_page_mb=float(cfg["limits"]["max_file_mb"]), resume=resume, max_depth=max_depth,
+                         download_timeout=download_timeout, log_level="INFO" if verbose else "WARNING")
     before = f"（续跑：此前已完成 {result.fetched_before} 个）" if result.fetched_before else ""
     skipped = "；".join(f"{why} {n} 个" for why, n in sorted(result.skipped.items()))
     click.echo(f"抓取：{len(registry)} 个网站，本次取得 {result.fetched_now} 个网址{before}"
                + (f"；未抓取：{skipped}" if skipped else ""))
+    limits: dict[str, int] = {}
+    for figures in result.sites.values():
+        for limit in figures["limits"]:
+            limits[limit] = limits.get(limit, 0) + 1
+    if limits:
+        click.echo("触及的抓取限制（网站数）：" + "；".join(f"{k} {v}" for k, v in sorted(limits.items()))
+                   + f"，详见 {Path(out_dir) / 'crawl.json'}")
     warc = Path(out_dir) / WARC_FOLDER
     if not warc.is_dir() or not any(warc.iterdir()):
         _fail("抓取没有取到任何页面")

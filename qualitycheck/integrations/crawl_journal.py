@@ -155,3 +155,30 @@ def check_header(previous: dict | None, current: dict, path: Path) -> None:
     if differs:
         raise InputError(f"无法续跑：{path} 记录的是另一次抓取（{', '.join(differs)} 不同）；"
                          "请换一个输出目录，或去掉 --resume 重新开始")
+
+
+def site_limits(path: str | Path) -> dict[str, dict[str, Any]]:
+    """Per site: URLs done, those stored in the WARC, requests dropped by reason, limits that kept
+    links out — what the crawl summary (crawl.json) tells the inspector about each site."""
+    sites: dict[str, dict[str, Any]] = {}
+    with open(path, "rb") as fh:
+        for raw in fh:
+            if not raw.endswith(b"\n"):
+                break
+            try:
+                entry = json.loads(raw)
+            except ValueError:
+                break
+            if entry.get("k") != "done":
+                continue
+            site = sites.setdefault(entry["site"], {"done": 0, "stored": 0, "skipped": {}, "limits": set()})
+            site["done"] += 1
+            if entry.get("shard"):
+                site["stored"] += 1
+            if entry.get("skipped"):
+                site["skipped"][entry["skipped"]] = site["skipped"].get(entry["skipped"], 0) + 1
+                site["limits"].add(entry["skipped"])
+            site["limits"].update(entry.get("capped", ()))
+    for site in sites.values():
+        site["limits"] = sorted(site["limits"])
+    return sites

@@ -19,7 +19,7 @@ from typing import Any
 from urllib.parse import urldefrag
 
 from .crawl import _SKIP_EXTENSIONS, HTML_TYPES
-from .crawl_journal import SCHEMA, Journal, Pending, Replay, check_header, replay, url_key
+from .crawl_journal import SCHEMA, Journal, Pending, Replay, check_header, replay, site_limits, url_key
 from .warc_out import WarcShards, settle_shards, write_fetch_error, write_response_pair
 
 JOURNAL_NAME = "crawl-journal.jsonl"
@@ -36,6 +36,7 @@ class CrawlPlan:
     site_seconds: float
     shard_bytes: int
     replayed: Replay
+    max_depth: int = 12
     journal: Journal | None = None
 
 
@@ -45,7 +46,8 @@ class CrawlResult:
     fetched_before: int = 0                  # URLs a resumed crawl found done
     per_site: dict[str, int] = field(default_factory=dict)
     reason: str = ""
-    skipped: dict[str, int] = field(default_factory=dict)   # why → count (robots, time budget)
+    skipped: dict[str, int] = field(default_factory=dict)   # why → count (robots, time budget), this run
+    sites: dict[str, dict] = field(default_factory=dict)    # site → done, stored, skipped, limits (all runs)
 
 
 def make_registry_spider():
@@ -102,21 +104,24 @@ def make_registry_spider():
             if is_html or response.status >= 400:
                 shard, end = self.shards.write(lambda w: write_response_pair(w, response, response.request, site))
             new: list[Pending] = []
+            capped: set[str] = set()
             if is_html and response.status < 400:
-                new = self._new_links(response, site)
+                new, capped = self._new_links(response, site)
             aliases = [u for u in response.meta.get("redirect_urls", ()) if u != response.url]
             for alias in aliases:
                 self.seen.add(url_key(alias))
             self.seen.add(url_key(response.url))
-            self._journal_done(response.url, site, shard, end, links=new, aliases=aliases)
+            self._journal_done(response.url, site, shard, end, links=new, aliases=aliases, capped=capped)
             for item in new:
                 yield self.make_request(item)
 
-        def _new_links(self, response, site: str) -> list[Pending]:
+        def _new_links(self, response, site: str) -> tuple[list[Pending], set[str]]:
+            """Links to queue, and the limits that kept others out (journaled with the page)."""
             depth = response.meta.get("depth", 0) + 1
-            new = []
+            new: list[Pending] = []
+            capped: set[str] = set()
             if self.out_of_time(site):
-                return new
+                return new, {OUT_OF_TIME}
             registry = self.plan.registry
             for link in self.links.extract_links(response):
                 url = urldefrag(link.url)[0]
@@ -126,20 +131,31 @@ def make_registry_spider():
                 key = url_key(url)
                 if key in self.seen:
                     continue
+                if len(url) > MAX_URL_CHARS:
+                    capped.add(URL_TOO_LONG)
+                    continue
+                if depth > self.plan.max_depth:
+                    capped.add(TOO_DEEP)
+                    continue
                 if self.scheduled.get(site, 0) >= self.plan.max_pages:
+                    capped.add(PAGE_BUDGET)
                     break
                 self.seen.add(key)
                 self.scheduled[site] = self.scheduled.get(site, 0) + 1
                 new.append(Pending(url, site, response.url, depth))
-            return new
+            return new, capped
 
         def failed(self, failure):
+            from twisted.internet.defer import CancelledError
+
             request = failure.request
             site = request.meta["qc_site"]
+            why = None
             if failure.check(IgnoreRequest):
-                why = str(failure.value)
-                if not why or "robots" in why.lower():
-                    why = "robots.txt 禁止"
+                why = skip_reason(str(failure.value))
+            elif failure.check(CancelledError) and "max size" in str(failure.value).lower().replace("maxsize", "max size"):
+                why = TOO_BIG  # Scrapy stops a download past DOWNLOAD_MAXSIZE: a limit, not a dead link
+            if why is not None:
                 self.result.skipped[why] = self.result.skipped.get(why, 0) + 1
                 self._journal_done(request.url, site, None, None, skipped=why)
                 return
@@ -149,7 +165,8 @@ def make_registry_spider():
             shard, end = self.shards.write(lambda w: write_fetch_error(w, request.url, problem, referer, site))
             self._journal_done(request.url, site, shard, end)
 
-        def _journal_done(self, url: str, site: str, shard, end, *, links=(), aliases=(), skipped=None) -> None:
+        def _journal_done(self, url: str, site: str, shard, end, *, links=(), aliases=(), skipped=None,
+                          capped=()) -> None:
             entry: dict[str, Any] = {"k": "done", "url": url, "site": site, "t": round(self.site_clock(site), 3)}
             if shard is not None:
                 entry.update(shard=shard, end=end)
@@ -159,6 +176,8 @@ def make_registry_spider():
                 entry["aliases"] = list(aliases)
             if skipped:
                 entry["skipped"] = skipped
+            if capped:
+                entry["capped"] = sorted(capped)
             self.plan.journal.write(entry)
             self.done[site] = self.done.get(site, 0) + 1
             self.result.fetched_now += 1
@@ -177,29 +196,62 @@ def make_registry_spider():
     return RegistrySpider
 
 
-class SiteTimeBudgetMiddleware:
-    """Downloader middleware: drops a site's queued requests once its wall-clock budget is spent."""
+# The limits a crawl can hit, as the crawl summary names them.
+OFF_SITE = "跳转到站外"
+OUT_OF_TIME = "站点抓取时间已用完"
+ROBOTS = "robots.txt 禁止"
+TOO_MANY_REDIRECTS = "重定向次数过多"
+TOO_BIG = "页面超过大小上限"
+TOO_DEEP = "超过链接深度上限"
+URL_TOO_LONG = "网址过长"
+PAGE_BUDGET = "页面数达到上限"
+MAX_URL_CHARS = 2000
 
-    def process_request(self, request, spider=None):
-        from scrapy.exceptions import IgnoreRequest
 
-        spider = spider or getattr(self, "spider", None)
-        site = request.meta.get("qc_site")
-        if site is not None and spider is not None and spider.out_of_time(site):
-            raise IgnoreRequest("站点抓取时间已用完")
-        return None
+def skip_reason(message: str) -> str:
+    """A dropped request's reason in the summary's words (Scrapy's messages are English)."""
+    low = message.lower()
+    if not message or "robots" in low:
+        return ROBOTS
+    if "redirect" in low:
+        return TOO_MANY_REDIRECTS
+    if "max size" in low or "maxsize" in low or "larger than" in low:
+        return TOO_BIG
+    return message
+
+
+class SiteLimitsMiddleware:
+    """Downloader middleware: every request, redirects included, stays on its registry site and
+    inside the site's wall-clock budget; anything else is dropped with the limit it hit."""
+
+    def __init__(self) -> None:
+        self.spider = None
 
     @classmethod
     def from_crawler(cls, crawler):
-        mw = cls()
-        mw.crawler = crawler
         from scrapy import signals
 
+        mw = cls()
         crawler.signals.connect(mw._opened, signal=signals.spider_opened)
         return mw
 
     def _opened(self, spider):
         self.spider = spider
+
+    def process_request(self, request, spider=None):
+        from scrapy.exceptions import IgnoreRequest
+
+        spider = spider or self.spider
+        site = request.meta.get("qc_site")
+        if site is None or spider is None or not hasattr(spider, "plan"):
+            return None
+        if request.meta.get("redirect_times"):
+            entry = spider.plan.registry.site_for_url(request.url)
+            if entry is None or entry.key != site:
+                raise IgnoreRequest(OFF_SITE)
+        if spider.out_of_time(site):
+            raise IgnoreRequest(OUT_OF_TIME)
+        return None
 
 
 def crawl_header(registry: Any, max_pages: int, site_seconds: float, obey_robots: bool) -> dict:
@@ -224,6 +276,8 @@ def crawl_sites(
     shard_mb: float = 100.0,
     max_page_mb: float = 10.0,
     resume: bool = False,
+    max_depth: int = 12,
+    download_timeout: float = 30.0,
     log_level: str = "WARNING",
     user_agent: str = "qualitycheck/0.1 (government website self-check)",
 ) -> CrawlResult:
@@ -252,15 +306,16 @@ def crawl_sites(
         journal.write({"k": "queue", "urls": starts})
     if not state.pending:
         journal.close()
-        return CrawlResult(fetched_before=sum(state.fetched.values()), per_site=dict(state.fetched),
-                           reason="finished")
-    plan = CrawlPlan(registry, out, max_pages, site_seconds, int(shard_mb * 1024 * 1024), state, journal)
+        return _summarise(out, CrawlResult(fetched_before=sum(state.fetched.values()), per_site=dict(state.fetched),
+                                           reason="finished"))
+    plan = CrawlPlan(registry, out, max_pages, site_seconds, int(shard_mb * 1024 * 1024), state,
+                     max_depth=max_depth, journal=journal)
     settings = {
         "ROBOTSTXT_OBEY": obey_robots,
         "CONCURRENT_REQUESTS_PER_DOMAIN": concurrency,  # per download slot = per registry site
         "CONCURRENT_REQUESTS": max(total_concurrency, concurrency),
         "DOWNLOAD_DELAY": delay,
-        "DOWNLOAD_TIMEOUT": 30,
+        "DOWNLOAD_TIMEOUT": download_timeout,
         "DOWNLOAD_MAXSIZE": int(max_page_mb * 1024 * 1024),
         "RETRY_TIMES": 1,
         "USER_AGENT": user_agent,
@@ -274,7 +329,13 @@ def crawl_sites(
         "SCHEDULER_PRIORITY_QUEUE": "scrapy.pqueues.DownloaderAwarePriorityQueue",
         "SCHEDULER_MEMORY_QUEUE": "scrapy.squeues.FifoMemoryQueue",
         "REACTOR_THREADPOOL_MAXSIZE": 20,
-        "DOWNLOADER_MIDDLEWARES": {"qualitycheck.integrations.crawl_sites.SiteTimeBudgetMiddleware": 50},
+        "DOWNLOADER_MIDDLEWARES": {"qualitycheck.integrations.crawl_sites.SiteLimitsMiddleware": 50},
+        # Traps (a calendar linking to the next month for ever, a URL that grows, a redirect loop):
+        # depth and URL length are capped by the spider itself, which journals what it left out.
+        "DEPTH_LIMIT": 0,
+        "URLLENGTH_LIMIT": 100_000,
+        "REDIRECT_MAX_TIMES": 10,
+        "DOWNLOAD_WARNSIZE": 0,
     }
     process = CrawlerProcess(settings)
     crawler = process.create_crawler(make_registry_spider())
@@ -284,4 +345,16 @@ def crawl_sites(
     finally:
         journal.close()
     spider = crawler.spider
-    return spider.result if spider is not None else CrawlResult(reason="not started")
+    return _summarise(out, spider.result if spider is not None else CrawlResult(reason="not started"))
+
+
+def _summarise(out: Path, result: CrawlResult) -> CrawlResult:
+    """Per-site figures and limits hit, from the whole journal (all runs of a resumed crawl), to crawl.json."""
+    import json
+
+    from ..report.atomic import atomic_open
+
+    result.sites = site_limits(out / JOURNAL_NAME)
+    with atomic_open(out / "crawl.json", "w", encoding="utf-8") as fh:
+        json.dump({"reason": result.reason, "sites": result.sites}, fh, ensure_ascii=False, indent=1)
+    return result
