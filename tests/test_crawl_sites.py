@@ -3,6 +3,7 @@ killed with SIGKILL and resumed."""
 
 from __future__ import annotations
 
+import gzip
 import json
 import os
 import shutil
@@ -179,3 +180,112 @@ def test_a_site_out_of_time_stops_being_crawled(sites, tmp_path):
     big = sites["urls"][2].removeprefix("http://").rstrip("/")
     fetched = sum(1 for site, _ in warc_urls(out) if site == big)
     assert 1 <= fetched < BIG_PAGES - 10
+
+
+class _Hostile(SimpleHTTPRequestHandler):
+    """A hacked or broken site: traps for a crawler, all on 127.0.0.1."""
+
+    other = ""  # another site's address, for the off-site redirect
+
+    def log_message(self, *args):
+        pass
+
+    def _html(self, body: str, status: int = 200, headers: dict | None = None) -> None:
+        data = f'<html><head><meta charset="utf-8"><title>陷阱</title></head><body>{body}</body></html>'.encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        for k, v in (headers or {}).items():
+            self.send_header(k, v)
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def do_GET(self):  # noqa: N802 - http.server's name
+        path = self.path
+        if path == "/":
+            self._html('<a href="/cal?m=1">日历</a><a href="/loop-a">循环</a><a href="/away">外站</a>'
+                       '<a href="/huge">大文件</a><a href="/bomb">压缩炸弹</a><a href="/slow">慢</a>'
+                       '<a href="/grow/x">越来越长</a>')
+        elif path.startswith("/cal?m="):
+            month = int(path.split("=")[1])
+            self._html(f'<p>{month}月</p><a href="/cal?m={month + 1}">下个月</a>')  # for ever
+        elif path in ("/loop-a", "/loop-b"):
+            self._html("", 302, {"Location": "/loop-b" if path == "/loop-a" else "/loop-a"})
+        elif path == "/away":
+            self._html("", 302, {"Location": self.other})
+        elif path.startswith("/grow/"):
+            self._html(f'<a href="{path}x{"y" * 300}">更长</a>')
+        elif path == "/huge":  # 100 MB, sent as fast as the socket takes it
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html")
+            self.send_header("Content-Length", str(100 * 1024 * 1024))
+            self.end_headers()
+            try:
+                chunk = b"<p>" + b"x" * (1024 * 1024 - 3)
+                for _ in range(100):
+                    self.wfile.write(chunk)
+            except OSError:
+                pass
+        elif path == "/bomb":  # 250 KB of gzip that inflates to 256 MB
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html")
+            self.send_header("Content-Encoding", "gzip")
+            self.send_header("Content-Length", str(len(BOMB)))
+            self.end_headers()
+            self.wfile.write(BOMB)
+        elif path == "/slow":
+            time.sleep(6)
+            self._html("<p>终于</p>")
+        else:
+            self._html("<p>没有</p>", 404)
+
+
+def _gzip_bomb() -> bytes:
+    import io
+
+    buf = io.BytesIO()
+    with gzip.GzipFile(fileobj=buf, mode="wb", compresslevel=9) as gz:
+        block = b"\0" * (1024 * 1024)
+        for _ in range(256):
+            gz.write(block)
+    return buf.getvalue()
+
+
+BOMB = b""
+
+
+def test_a_hostile_site_keeps_the_crawl_inside_its_limits(sites, tmp_path):
+    global BOMB
+    BOMB = BOMB or _gzip_bomb()
+    _Hostile.other = sites["urls"][0]  # a registered site, but not this one
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Hostile)
+    server.daemon_threads = True
+    server.handle_error = lambda request, address: None  # the crawler hanging up on /huge is the point
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{server.server_address[1]}/"
+    registry = tmp_path / "hostile.csv"
+    registry.write_text("网站名称,网站标识码,首页网址,主办单位,地区,级别\n"
+                        f"被黑站,5100000009,{url},某办,510000,县\n", encoding="utf-8")
+    out = tmp_path / "out"
+    started = time.monotonic()
+    try:
+        proc = run([sys.executable, "-m", "qualitycheck.cli", "crawl", "--sites", str(registry), "--out", str(out),
+                    "--as-of", AS_OF, "--no-lm", "--delay", "0", "--max-pages", "40", "--max-depth", "8",
+                    "--download-timeout", "2"], timeout=240)
+    finally:
+        server.shutdown()
+    assert proc.returncode in (0, 1) and "Traceback" not in proc.stderr, proc.stderr[-2000:]
+    assert time.monotonic() - started < 200
+    urls = [u for _, u in warc_urls(out)]
+    site = url.removeprefix("http://").rstrip("/")
+    assert all(u.startswith(url) for u in urls), "the crawl left its site"
+    assert sum(u.startswith(url + "cal?m=") for u in urls) <= 8       # the calendar trap stops at the depth cap
+    assert not any(len(u) > 2000 for u in urls)
+    assert not any(u.endswith("/huge") or u.endswith("/bomb") for u in urls)  # not stored, not dead links
+    limits = json.loads((out / "crawl.json").read_text(encoding="utf-8"))["sites"][site]["limits"]
+    for limit in ("超过链接深度上限", "跳转到站外", "重定向次数过多", "页面超过大小上限"):
+        assert limit in limits, limits
+    assert "触及的抓取限制" in proc.stdout
+    findings_text = (out / "findings.jsonl").read_text(encoding="utf-8")
+    assert "/huge" not in findings_text and "/bomb" not in findings_text  # a limit is not a dead link
+    assert '/slow' in findings_text  # the response that never came in time is a dead link (timeout)

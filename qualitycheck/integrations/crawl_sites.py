@@ -146,15 +146,15 @@ def make_registry_spider():
             return new, capped
 
         def failed(self, failure):
-            from twisted.internet.defer import CancelledError
-
             request = failure.request
             site = request.meta["qc_site"]
             why = None
             if failure.check(IgnoreRequest):
                 why = skip_reason(str(failure.value))
-            elif failure.check(CancelledError) and "max size" in str(failure.value).lower().replace("maxsize", "max size"):
-                why = TOO_BIG  # Scrapy stops a download past DOWNLOAD_MAXSIZE: a limit, not a dead link
+            elif "max size" in str(failure.value).lower():
+                # Scrapy cancels a download past DOWNLOAD_MAXSIZE (CancelledError, or
+                # DownloadCancelledError from 2.13): our limit, not the site's dead link.
+                why = TOO_BIG
             if why is not None:
                 self.result.skipped[why] = self.result.skipped.get(why, 0) + 1
                 self._journal_done(request.url, site, None, None, skipped=why)
