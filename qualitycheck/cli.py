@@ -575,13 +575,16 @@ def bench_fuzz(n_pages, work, seed, quick, jobs, as_json):
 @click.option("--lm-pages", type=click.IntRange(10, 1_000_000), default=200, show_default=True,
               help="Pages for the run with the typo language model.")
 @click.option("--pages-per-warc", type=click.IntRange(1, 100_000), default=200, show_default=True)
+@click.option("--host-copies", type=click.IntRange(1, 1_000_000), default=None,
+              help="Copies of each host at most (default: a new host for every repeat, so every site is small).")
 @click.option("--no-cluster", is_flag=True, help="Skip the Dask runs.")
 @click.option("--json", "as_json", is_flag=True, help="Print the raw numbers as JSON.")
-def bench_scale(n_pages, lm_pages, pages_per_warc, no_cluster, as_json):
+def bench_scale(n_pages, lm_pages, pages_per_warc, host_copies, no_cluster, as_json):
     """Province scale: pages/s per core, --jobs 2 against a 2-worker Dask cluster, parent memory, a projection."""
     from .bench.scale import format_scale_report, run_scale
 
-    result = run_scale(n_pages, pages_per_warc=pages_per_warc, lm_pages=lm_pages, cluster=not no_cluster)
+    result = run_scale(n_pages, pages_per_warc=pages_per_warc, lm_pages=lm_pages, cluster=not no_cluster,
+                       host_copies=host_copies)
     click.echo(json.dumps(result, ensure_ascii=False, indent=1) if as_json else format_scale_report(result))
 
 

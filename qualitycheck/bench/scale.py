@@ -56,11 +56,13 @@ def bench_pages() -> tuple[list[tuple[str, bytes]], str]:
 
 
 def pack_warc_shards(pages_root: Path | list[tuple[str, bytes]], out: Path, *, pages_per_warc: int,
-                     total: int | None = None, dead_link_every: int = 0, shuffle_seed: int | None = None) -> int:
+                     total: int | None = None, dead_link_every: int = 0, shuffle_seed: int | None = None,
+                     host_copies: int | None = None) -> int:
     """Write the pages under `pages_root` (host-named folders) as WARC files of `pages_per_warc`
     response records each; with `total`, repeat them under numbered copies of their hosts
-    (copy 0 keeps the real host); with `shuffle_seed`, in a shuffled order, as a crawl would fetch
-    them. Returns the number of page records written."""
+    (copy 0 keeps the real host), at most `host_copies` of each host (further repeats are more
+    pages of those sites, under ``?copy=N``); with `shuffle_seed`, in a shuffled order, as a crawl
+    would fetch them. Returns the number of page records written."""
     from warcio.statusandheaders import StatusAndHeaders
     from warcio.warcwriter import WARCWriter
 
@@ -83,8 +85,11 @@ def pack_warc_shards(pages_root: Path | list[tuple[str, bytes]], out: Path, *, p
                     break
                 copy, i = divmod(written, len(pages))
                 url, body = pages[i]
-                if copy:
-                    url = url.replace("://", f"://c{copy}.", 1)
+                variant = copy % host_copies if host_copies else copy
+                if variant:
+                    url = url.replace("://", f"://c{variant}.", 1)
+                if copy != variant:
+                    url += ("&" if "?" in url else "?") + f"copy={copy}"
                 headers = StatusAndHeaders("200 OK", [("Content-Type", "text/html; charset=utf-8")], protocol="HTTP/1.1")
                 writer.write_record(writer.create_warc_record(url, "response", payload=io.BytesIO(body),
                                                               http_headers=headers))
@@ -201,7 +206,7 @@ def _timed_run(target: Path, out: Path, **kw: Any) -> dict:
     seconds = time.perf_counter() - started
     stop.set()
     watcher.join()
-    return {"pages": summary["pages"], "seconds": round(seconds, 2),
+    return {"pages": summary["pages"], "sites": len(summary["sites"]), "seconds": round(seconds, 2),
             "pages_per_s": round(summary["pages"] / seconds, 2) if seconds else None,
             "parent_rss_mb_first": round(samples[0], 1) if samples else None,
             "parent_rss_mb_last": round(samples[-1], 1) if samples else None,
@@ -210,22 +215,23 @@ def _timed_run(target: Path, out: Path, **kw: Any) -> dict:
 
 
 def run_scale(n_pages: int, *, pages_per_warc: int = 200, work: Path | None = None, lm_pages: int = 200,
-              cluster: bool = True) -> dict:
+              cluster: bool = True, host_copies: int | None = None) -> dict:
     """The figures of the province-scale issue, measured on this machine."""
     with tempfile.TemporaryDirectory(prefix="qc-scale-") as tmp:
         root = Path(work or tmp)
         warcs = root / "warcs"
         corpus, what = bench_pages()
-        pack_warc_shards(corpus, warcs, pages_per_warc=pages_per_warc, total=n_pages)
+        pack_warc_shards(corpus, warcs, pages_per_warc=pages_per_warc, total=n_pages, host_copies=host_copies)
         result: dict[str, Any] = {"pages": n_pages, "shards": len(list(warcs.glob("*.warc.gz"))),
-                                  "cpu_count": os.cpu_count(), "source": what,
+                                  "cpu_count": os.cpu_count(), "source": what, "host_copies": host_copies,
                                   "mean_page_kb": round(sum(len(b) for _, b in corpus) / len(corpus) / 1024, 1)}
         # Load jieba, the dictionaries and the LM in this process first: --jobs 1 runs here and the
         # --jobs 2 workers fork from it, so neither figure includes a model load.
         _timed_run(EXAMPLE_SITE, root / "warm-up", jobs=1, lm=True)
         result["jobs1_no_lm"] = _timed_run(warcs, root / "j1", jobs=1)
         lm_warcs = root / "warcs-lm"
-        pack_warc_shards(corpus, lm_warcs, pages_per_warc=min(pages_per_warc, lm_pages), total=lm_pages)
+        pack_warc_shards(corpus, lm_warcs, pages_per_warc=min(pages_per_warc, lm_pages), total=lm_pages,
+                         host_copies=host_copies)
         result["jobs1_lm"] = _timed_run(lm_warcs, root / "j1lm", jobs=1, lm=True)
         result["jobs2_no_lm"] = _timed_run(warcs, root / "j2", jobs=2)
         if cluster:
@@ -258,14 +264,16 @@ def run_scale(n_pages: int, *, pages_per_warc: int = 200, work: Path | None = No
 
 
 def format_scale_report(r: dict) -> str:
-    lines = [f"lint-site at scale: {r['pages']} pages ({r['source']}, mean {r['mean_page_kb']} KB, repeated under "
-             f"distinct hosts) in {r['shards']} WARC shards, {r['cpu_count']} CPUs"]
+    repeat = (f"each host copied at most {r['host_copies']}×, further repeats as more pages of those sites"
+              if r.get("host_copies") else "each repeat under a new host")
+    lines = [f"lint-site at scale: {r['pages']} pages ({r['source']}, mean {r['mean_page_kb']} KB; {repeat}) in "
+             f"{r['shards']} WARC shards, {r['cpu_count']} CPUs"]
     for key, label in (("jobs1_no_lm", "lint-site --jobs 1 --no-lm"), ("jobs1_lm", "lint-site --jobs 1 (typo LM on)"),
                        ("jobs2_no_lm", "lint-site --jobs 2 --no-lm"), ("dask2_cold", "Dask 2 workers, cold --no-lm"),
                        ("dask2_warm", "Dask 2 workers, warm --no-lm")):
         if key in r:
             x = r[key]
-            lines.append(f"  {label:32s} {x['pages']:6d} pages {x['seconds']:8.2f} s {x['pages_per_s']:7.2f} pages/s   "
+            lines.append(f"  {label:32s} {x['pages']:6d} pages {x['sites']:5d} sites {x['seconds']:8.2f} s {x['pages_per_s']:7.2f} pages/s   "
                          f"parent RSS first/last/peak {x['parent_rss_mb_first']}/{x['parent_rss_mb_last']}/{x['parent_rss_mb_peak']} MB")
     if "cluster_start_s" in r:
         lines.append(f"  cluster start {r['cluster_start_s']} s; per-task overhead {r['dask_task_overhead_ms']} ms "
