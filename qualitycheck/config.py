@@ -75,6 +75,45 @@ def find_config(start: Path) -> Path | None:
     return None
 
 
+# Characters str.splitlines() breaks on besides \n: in an accept file they would cut one phrase
+# into several, and a one-character "phrase" silences every finding on that character.
+_LINE_BREAKS = "\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
+
+
+def normalize_phrase(phrase: str) -> str:
+    import unicodedata
+
+    return unicodedata.normalize("NFC", phrase).strip()
+
+
+def phrase_problem(phrase: str) -> str | None:
+    """Why an accept-list phrase (already normalised) is refused, in Chinese; None if it is fine."""
+    import unicodedata
+
+    if not phrase:
+        return "短语为空"
+    if any(ch == "\n" or ch in _LINE_BREAKS for ch in phrase):
+        return "短语只能是一行文字（不能含换行、行分隔符或段分隔符）"
+    if any(unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp") for ch in phrase):
+        return "短语含控制字符或不可见字符"
+    if len(phrase) < 2:
+        return "短语至少两个字（单字会屏蔽所有同字问题）"
+    if phrase.startswith("#"):
+        return "短语不能以 # 开头"
+    return None
+
+
+def accept_lines(text: str) -> list[str]:
+    """The phrases of an accept file: one per \n-separated line; blank lines, # comments and
+    refused phrases (see phrase_problem) are left out."""
+    out = []
+    for line in text.split("\n"):
+        phrase = normalize_phrase(line.rstrip("\r"))
+        if phrase and not phrase.startswith("#") and not phrase_problem(phrase):
+            out.append(phrase)
+    return out
+
+
 @dataclass
 class Config:
     """The merged configuration. Build with ``Config.load`` or ``Config.from_dict``."""
@@ -134,11 +173,11 @@ class Config:
             accept_path = (base / d["accept_file"]).resolve()
             if accept_path.is_file():
                 try:
-                    lines = accept_path.read_text(encoding="utf-8").splitlines()
+                    text = accept_path.read_text(encoding="utf-8")
                 except (OSError, UnicodeDecodeError) as exc:
                     raise ConfigError(f"{where}：accept_file {accept_path} 无法按 UTF-8 文本读取（{exc}）") from None
-                accepted.update(line.strip() for line in lines if line.strip() and not line.startswith("#"))
-        self.accepted = frozenset(accepted)
+                accepted.update(accept_lines(text))
+        self.accepted = frozenset(p for p in (normalize_phrase(x) for x in accepted) if not phrase_problem(p))
         self.baseline = frozenset()
         if d["baseline"]:
             path = (base / d["baseline"]).resolve()

@@ -245,6 +245,28 @@ def test_ignore_on_a_shared_accept_server_writes_the_accept_file(browser, tmp_pa
         shared.server_close()
 
 
+def test_a_server_with_a_token_works_from_the_page_opened_with_it(browser, tmp_path):
+    token = "editor-token-0123456789"
+    guarded = make_server("127.0.0.1", 0, Config.default(), tmp_path / "a.txt", quiet=True, token=token)
+    threading.Thread(target=guarded.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
+    try:
+        d = browser
+        d.get(guarded.url + "#token=" + token)
+        wait(d, lambda _: "服务就绪" in d.find_element(By.ID, "qc-status").text)
+        paste_and_check(d, ARTICLE)
+        wait(d, lambda _: marks(d, "QC201"))
+        d.get("about:blank")
+        d.get(guarded.url)  # without the token: the page says so instead of checking
+        paste_and_check_fails = d.find_element(By.ID, "qc-input")
+        d.execute_script("arguments[0].value = arguments[1]; arguments[0].dispatchEvent(new Event('input'));",
+                         paste_and_check_fails, ARTICLE)
+        d.find_element(By.ID, "qc-check").click()
+        wait(d, lambda _: "令牌" in d.find_element(By.ID, "qc-error").text)
+    finally:
+        guarded.shutdown()
+        guarded.server_close()
+
+
 def test_keyboard_navigation(browser, server):
     d = browser
     open_page(d, server)

@@ -562,3 +562,70 @@ def test_serve_in_a_subprocess(tmp_path):
     finally:
         proc.terminate()
         proc.wait(timeout=20)
+
+
+# -- who may ask: Host, Origin, token (DNS rebinding, cross-site POSTs) ------------------------
+
+
+def test_a_foreign_host_name_is_refused_and_allowed_names_answer(fresh_server):
+    srv = fresh_server(config=Config.default().with_overrides(serve={"allowed_hosts": ["qc.example.gov.cn"]}))
+    port = srv.server_address[1]
+    for host in ("attacker.example", f"attacker.example:{port}", "127.0.0.1.attacker.example"):
+        status, _, data = request(srv, "GET", "/v1/rules", headers={"Host": host})
+        assert_error(status, data, 421, "host_not_allowed")
+        status, _, data = request(srv, "POST", "/v1/accept", {"phrase": "登陆网站"}, headers={"Host": host})
+        assert_error(status, data, 421, "host_not_allowed")
+    assert not srv.accept.path.exists()
+    for host in (f"127.0.0.1:{port}", f"localhost:{port}", "qc.example.gov.cn", f"[::1]:{port}"):
+        status, _, _ = request(srv, "GET", "/v1/rules", headers={"Host": host})
+        assert status == 200, host
+
+
+def test_cross_origin_posts_are_refused(fresh_server):
+    srv = fresh_server(config=Config.default().with_overrides(serve={"allowed_origins": ["https://cms.example.gov.cn"]}))
+    own = f"http://127.0.0.1:{srv.server_address[1]}"
+    for origin in ("http://attacker.example", "null", own.replace("127.0.0.1", "localhost")):
+        status, _, data = request(srv, "POST", "/v1/accept", {"phrase": "登陆网站"}, headers={"Origin": origin})
+        assert_error(status, data, 403, "origin_not_allowed")
+        status, _, data = request(srv, "POST", "/v1/check", {"text": ARTICLE}, headers={"Origin": origin})
+        assert_error(status, data, 403, "origin_not_allowed")
+    assert not srv.accept.path.exists()
+    for origin in (own, "https://cms.example.gov.cn"):
+        status, _, _ = request(srv, "POST", "/v1/check", {"text": ARTICLE}, headers={"Origin": origin})
+        assert status == 200, origin
+    status, _, _ = request(srv, "POST", "/v1/accept", {"phrase": "登陆网站"}, headers={"Origin": own})
+    assert status == 200 and srv.accept.path.read_text(encoding="utf-8") == "登陆网站\n"
+
+
+def test_a_token_when_configured_is_required_on_the_api(fresh_server):
+    token = "s3cret-token-0123456789"
+    srv = fresh_server(token=token)
+    status, _, data = request(srv, "POST", "/v1/check", {"text": ARTICLE})
+    assert_error(status, data, 401, "token_required")
+    status, _, data = request(srv, "POST", "/v1/check", {"text": ARTICLE}, headers={"Authorization": "Bearer wrong"})
+    assert_error(status, data, 401, "token_required")
+    for headers in ({"Authorization": f"Bearer {token}"}, {"X-Qualitycheck-Token": token}):
+        status, _, _ = request(srv, "POST", "/v1/check", {"text": ARTICLE}, headers=headers)
+        assert status == 200
+    assert request(srv, "GET", "/")[0] == 200 and request(srv, "GET", "/healthz")[0] == 200
+
+
+@pytest.mark.parametrize("phrase", ["的\u2028了", "登陆\u2029网站", "登陆\x85网站", "登陆\u200b网站", "登陆\x0b网站"])
+def test_accept_refuses_separators_and_invisible_characters(fresh_server, phrase):
+    srv = fresh_server()
+    status, _, data = request(srv, "POST", "/v1/accept", {"phrase": phrase})
+    assert_error(status, data, 400, "bad_phrase")
+    status, _, data = request(srv, "POST", "/v1/check", {"text": ARTICLE, "accept": [phrase]})
+    assert_error(status, data, 400)
+    assert not srv.accept.path.exists()
+
+
+def test_accept_file_lines_split_on_newlines_only_and_phrases_are_nfc(fresh_server, tmp_path):
+    accept_file = tmp_path / "hand-edited.txt"
+    accept_file.write_text("的\u2028了\u2028登陆网站\n截止\r\n了\nCafe\u0301 menu\n", encoding="utf-8")
+    srv = fresh_server(accept_file=accept_file)
+    status, _, data = request(srv, "GET", "/v1/accept")
+    assert status == 200
+    assert set(data["phrases"]) == {"截止", "Café menu"}  # no one-character entries; the U+2028 line refused
+    found = codes(check_json(srv, {"text": "我们的的工作截止2024年底已完成。"}))
+    assert "QC102" in found  # 的 was not silenced by the line U+2028 would have split off

@@ -48,7 +48,7 @@ import click
 
 from .. import __version__
 from ..api import warm_up
-from ..config import Config
+from ..config import Config, accept_lines, normalize_phrase, phrase_problem
 from ..document import Document
 from ..errors import ConfigError, QualityCheckError
 from ..report import FileResult
@@ -108,9 +108,7 @@ class AcceptFile:
         stamp = (st.st_mtime_ns, st.st_size)
         if stamp != self._stamp:
             text = self.path.read_text(encoding="utf-8", errors="replace")
-            self._phrases = frozenset(
-                line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#")
-            )
+            self._phrases = frozenset(accept_lines(text))
             self._stamp = stamp
         return self._phrases
 
@@ -141,11 +139,14 @@ class AcceptFile:
 def validate_phrase(value: Any) -> str:
     if not isinstance(value, str):
         raise ApiError(400, "bad_phrase", "phrase 必须是字符串 / 'phrase' must be a string")
-    phrase = value.strip()
+    phrase = normalize_phrase(value)
     if not phrase:
         raise ApiError(400, "bad_phrase", "短语不能为空 / The phrase is empty")
-    if "\n" in phrase or "\r" in phrase or any(ord(ch) < 32 for ch in phrase):
-        raise ApiError(400, "bad_phrase", "短语只能是一行文字 / The phrase must be a single line")
+    if any(ch in "\n\r" for ch in phrase) or (phrase_problem(phrase) or "").startswith("短语只能是一行"):
+        raise ApiError(400, "bad_phrase", "短语只能是一行文字 / The phrase must be a single line "
+                       "(no line or paragraph separators)")
+    if (phrase_problem(phrase) or "").startswith("短语含控制字符"):
+        raise ApiError(400, "bad_phrase", "短语含控制字符或不可见字符 / The phrase has control or invisible characters")
     if len(phrase) > MAX_PHRASE_CHARS:
         raise ApiError(400, "bad_phrase",
                        f"短语最长 {MAX_PHRASE_CHARS} 个字 / The phrase is over {MAX_PHRASE_CHARS} characters")
@@ -275,8 +276,10 @@ class QualityCheckServer(ThreadingHTTPServer):
     allow_reuse_address = True
 
     def __init__(self, address: tuple[str, int], config: Config, accept_path: Path,
-                 max_bytes: int, quiet: bool = False, shared_accept: bool = False):
+                 max_bytes: int, quiet: bool = False, shared_accept: bool = False, token: str | None = None):
         self.config = config
+        serve_cfg = config["serve"]
+        self.guard = RequestGuard(list(serve_cfg["allowed_hosts"]), list(serve_cfg["allowed_origins"]), token)
         self.shared_accept = shared_accept
         self.max_bytes = max_bytes
         self.quiet = quiet
@@ -338,6 +341,68 @@ class QualityCheckServer(ThreadingHTTPServer):
         # under the GIL anyway, so one check at a time costs no throughput.
         with self._check_lock:
             return check_document(doc, cfg)
+
+
+# -- who may ask -------------------------------------------------------------------------------
+
+
+def _hostname(host_header: str) -> str:
+    """The host name of a Host header or an origin's authority, lower-case, without port or brackets."""
+    host = host_header.strip().lower()
+    if host.startswith("["):
+        return host[1:host.find("]")] if "]" in host else host
+    return host.rsplit(":", 1)[0] if host.count(":") == 1 else host
+
+
+def _is_ip(name: str) -> bool:
+    import ipaddress
+
+    try:
+        ipaddress.ip_address(name)
+    except ValueError:
+        return False
+    return True
+
+
+class RequestGuard:
+    """Host, Origin and token checks: a web page the editor happens to visit must not be able to use
+    the service through the browser (DNS rebinding, cross-site POSTs), and a deployment can require
+    a token."""
+
+    def __init__(self, allowed_hosts: list[str], allowed_origins: list[str], token: str | None):
+        import socket
+
+        names = {"localhost", socket.gethostname().lower(), socket.getfqdn().lower()}
+        self.hosts = names | {h.strip().lower() for h in allowed_hosts if h.strip()}
+        self.origins = {o.strip().rstrip("/").lower() for o in allowed_origins if o.strip()}
+        self.token = token or None
+
+    def host_allowed(self, host_header: str | None) -> bool:
+        if not host_header:
+            return True  # HTTP/1.0 clients send none; a browser always does
+        name = _hostname(host_header)
+        return _is_ip(name) or name in self.hosts or name.endswith(".localhost")
+
+    def origin_allowed(self, origin: str | None, host_header: str | None) -> bool:
+        if origin is None:
+            return True  # not a browser's cross-origin request (curl, a CMS's server)
+        origin = origin.strip().rstrip("/").lower()
+        if origin in self.origins:
+            return True
+        if not host_header or origin == "null":
+            return False
+        return origin in (f"http://{host_header.strip().lower()}", f"https://{host_header.strip().lower()}")
+
+    def token_ok(self, headers: Any) -> bool:
+        if self.token is None:
+            return True
+        import hmac
+
+        given = headers.get("X-Qualitycheck-Token") or ""
+        auth = headers.get("Authorization") or ""
+        if auth[:7].lower() == "bearer ":
+            given = given or auth[7:].strip()
+        return hmac.compare_digest(given.encode("utf-8", "replace"), self.token.encode("utf-8"))
 
 
 def _json(payload: Any) -> bytes:
@@ -500,6 +565,7 @@ class _Handler(BaseHTTPRequestHandler):
                 raise ApiError(405, "method_not_allowed",
                                f"{path} 不支持 {self.command} / {self.command} is not allowed on {path}",
                                {"Allow": ", ".join(methods + (("HEAD",) if "GET" in methods else ()))})
+            self._guard(path, method)
             handler = getattr(self, "_" + method.lower() + "_" + (path.strip("/").replace("/", "_").replace(".", "_") or "index"))
             handler(started)
         except _Answered:
@@ -518,6 +584,24 @@ class _Handler(BaseHTTPRequestHandler):
                 pass
 
     do_GET = do_POST = do_HEAD = do_PUT = do_DELETE = do_PATCH = do_OPTIONS = _dispatch
+
+    def _guard(self, path: str, method: str) -> None:
+        guard = self.server.guard
+        host = self.headers.get("Host")
+        if not guard.host_allowed(host):
+            self.close_connection = True
+            raise ApiError(421, "host_not_allowed",
+                           f"主机名 {host!r} 不在允许列表中（[serve] allowed_hosts）/ Host {host!r} is not allowed; "
+                           "add it to [serve] allowed_hosts")
+        if method != "GET" and not guard.origin_allowed(self.headers.get("Origin"), host):
+            self.close_connection = True
+            raise ApiError(403, "origin_not_allowed",
+                           "跨站请求被拒绝（[serve] allowed_origins）/ Cross-origin request refused; "
+                           "add the origin to [serve] allowed_origins")
+        if path.startswith("/v1/") and not guard.token_ok(self.headers):
+            raise ApiError(401, "token_required", "需要有效的访问令牌 / A valid token is required "
+                           "(Authorization: Bearer TOKEN or X-Qualitycheck-Token)",
+                           {"WWW-Authenticate": 'Bearer realm="qualitycheck"'})
 
     # -- routes ------------------------------------------------------------------------------
     def _get_index(self, started: float) -> None:
@@ -734,7 +818,7 @@ def _accept_path(config: Config, accept_file: str | Path | None) -> Path:
 
 def make_server(host: str = "127.0.0.1", port: int = 8080, config: Config | str | Path | None = None,
                 accept_file: str | Path | None = None, *, max_mb: float = DEFAULT_MAX_MB, warm: bool = True,
-                quiet: bool = False, shared_accept: bool = False) -> QualityCheckServer:
+                quiet: bool = False, shared_accept: bool = False, token: str | None = None) -> QualityCheckServer:
     """Bind (port 0 picks a free one) and, unless ``warm=False``, load everything before returning.
 
     ``shared_accept=True`` lets the page's 忽略 write to the accept file for every user; otherwise
@@ -746,7 +830,7 @@ def make_server(host: str = "127.0.0.1", port: int = 8080, config: Config | str 
     if max_mb <= 0:
         raise ConfigError("--max-mb 必须大于 0")
     server = QualityCheckServer((host, port), cfg, _accept_path(cfg, accept_file),
-                                int(max_mb * 1024 * 1024), quiet=quiet, shared_accept=shared_accept)
+                                int(max_mb * 1024 * 1024), quiet=quiet, shared_accept=shared_accept, token=token)
     if warm:
         try:
             server.warm()
@@ -758,10 +842,11 @@ def make_server(host: str = "127.0.0.1", port: int = 8080, config: Config | str 
 
 def serve(host: str = "127.0.0.1", port: int = 8080, config: Config | str | Path | None = None,
           accept_file: str | Path | None = None, *, max_mb: float = DEFAULT_MAX_MB, quiet: bool = False,
-          shared_accept: bool = False) -> None:
+          shared_accept: bool = False, token: str | None = None) -> None:
     """Load the models, then answer requests until interrupted (Ctrl+C)."""
     t0 = time.perf_counter()
-    server = make_server(host, port, config, accept_file, max_mb=max_mb, quiet=quiet, shared_accept=shared_accept)
+    server = make_server(host, port, config, accept_file, max_mb=max_mb, quiet=quiet, shared_accept=shared_accept,
+                         token=token)
     typo = server.models.get("typo_model")
     typo_note = {True: "已加载", "disabled": "已关闭"}.get(typo) or ("未安装" if str(typo).startswith("missing") else str(typo))
     click.echo(f"qualitycheck {__version__}: 词典与模型已加载 ({time.perf_counter() - t0:.1f} s)；错别字模型：{typo_note}", err=True)
@@ -771,6 +856,8 @@ def serve(host: str = "127.0.0.1", port: int = 8080, config: Config | str | Path
         click.echo(f"接受列表 / accept file:  {server.accept.path}（“忽略”写入此文件，对所有用户生效）", err=True)
     else:
         click.echo(f"接受列表 / accept file:  {server.accept.path}（只读；“忽略”只对各自的浏览器生效）", err=True)
+    if token:
+        click.echo(f"访问令牌 / token:       已启用；编辑页面请打开 {server.url}#token=…", err=True)
     click.echo("按 Ctrl+C 停止 / press Ctrl+C to stop", err=True)
     try:
         server.serve_forever()
@@ -796,14 +883,22 @@ def serve(host: str = "127.0.0.1", port: int = 8080, config: Config | str | Path
               help="Largest request body accepted, in megabytes.")
 @click.option("--no-lm", is_flag=True, help="Do not load or run the language-model typo engine (QC103).")
 @click.option("--quiet", is_flag=True, help="Do not log each request.")
+@click.option("--token-file", type=click.Path(exists=True, dir_okay=False),
+              help="Require this token (the file's first line) on /v1/ requests; also $QUALITYCHECK_TOKEN.")
 def serve_command(host: str, port: int, config_path: str | None, accept_file: str | None, shared_accept: bool,
-                  max_mb: float, no_lm: bool, quiet: bool) -> None:
+                  max_mb: float, no_lm: bool, quiet: bool, token_file: str | None) -> None:
     """HTTP API (POST /v1/check) and the editors' page at http://HOST:PORT/."""
     try:
         config = Config.load(config_path) if config_path else Config.load(search_from=Path.cwd())
         if no_lm:
             config = config.with_overrides(typo={"language_model": False})
-        serve(host, port, config, accept_file, max_mb=max_mb, quiet=quiet, shared_accept=shared_accept)
+        token = os.environ.get("QUALITYCHECK_TOKEN") or None
+        if token_file:
+            lines = Path(token_file).read_text(encoding="utf-8").splitlines()
+            token = lines[0].strip() if lines else ""
+            if len(token) < 16:
+                raise click.ClickException(f"{token_file}：令牌至少 16 个字符 / the token needs at least 16 characters")
+        serve(host, port, config, accept_file, max_mb=max_mb, quiet=quiet, shared_accept=shared_accept, token=token)
     except QualityCheckError as exc:
         raise click.ClickException(str(exc)) from None
     except OSError as exc:
