@@ -301,6 +301,7 @@ def test_concurrent_requests(server):
     ('{"text": "截止2024年", "published": "2024-13-01"}'.encode(), "bad_date"),
     ('{"text": "截止2024年", "as_of": "yesterday"}'.encode(), "bad_date"),
     ('{"text": "截止2024年", "select": [1, 2]}'.encode(), "bad_field"),
+    (b"[" * 100_000 + b"]" * 100_000, "bad_json"),  # past the JSON parser's recursion limit
 ])
 def test_bad_json_requests(server, body, code):
     status, _, data = request(server, "POST", "/v1/check", body, {"Content-Type": "application/json"})
@@ -629,3 +630,40 @@ def test_accept_file_lines_split_on_newlines_only_and_phrases_are_nfc(fresh_serv
     assert set(data["phrases"]) == {"截止", "Café menu"}  # no one-character entries; the U+2028 line refused
     found = codes(check_json(srv, {"text": "我们的的工作截止2024年底已完成。"}))
     assert "QC102" in found  # 的 was not silenced by the line U+2028 would have split off
+
+
+def test_stalled_connections_do_not_stop_the_service(fresh_server):
+    """Slowloris: connections that send half a request and stall; a burst of new connections
+    arriving at once is still answered."""
+    import socket
+
+    srv = fresh_server()
+    port = srv.server_address[1]
+    stalled = []
+    try:
+        for _ in range(60):
+            s = socket.create_connection(("127.0.0.1", port), timeout=5)
+            s.sendall(b"POST /v1/check HTT")
+            stalled.append(s)
+        results = []
+
+        def one():
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+            try:
+                conn.request("GET", "/healthz")
+                results.append(conn.getresponse().status)
+            except OSError as exc:
+                results.append(type(exc).__name__)
+            finally:
+                conn.close()
+
+        burst = [threading.Thread(target=one) for _ in range(40)]
+        for t in burst:
+            t.start()
+        for t in burst:
+            t.join()
+        assert results == [200] * 40  # (their latency is in benchmarks/server_load.py)
+        assert check_json(srv, {"text": ARTICLE})["files"][0]["findings"]
+    finally:
+        for s in stalled:
+            s.close()

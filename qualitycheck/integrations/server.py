@@ -274,6 +274,9 @@ class QualityCheckServer(ThreadingHTTPServer):
 
     daemon_threads = True
     allow_reuse_address = True
+    # socketserver's default backlog of 5 makes the 6th simultaneous connect wait for a SYN retry
+    # (a 1 s stall) or fail; a CMS behind a pool of workers connects many at once.
+    request_queue_size = 256
 
     def __init__(self, address: tuple[str, int], config: Config, accept_path: Path,
                  max_bytes: int, quiet: bool = False, shared_accept: bool = False, token: str | None = None):
@@ -669,6 +672,8 @@ class _Handler(BaseHTTPRequestHandler):
             payload = json.loads(body.decode("utf-8-sig"))
         except (UnicodeDecodeError, json.JSONDecodeError) as exc:
             raise ApiError(400, "bad_json", f"请求内容不是有效的 JSON / The body is not valid JSON: {exc}") from None
+        except RecursionError:  # [[[[… nested past the parser's depth
+            raise ApiError(400, "bad_json", "JSON 嵌套过深 / The JSON body is nested too deeply") from None
         if not isinstance(payload, dict):
             raise ApiError(400, "bad_json", "JSON 请求体应为对象 / The JSON body must be an object")
         return payload
