@@ -430,7 +430,7 @@ def _notice_inputs(registry_path, previous):
               help="With --sites: start a new WARC shard when one reaches this size.")
 @click.option("--resume", is_flag=True, help="With --sites: go on with a killed crawl in the same --out.")
 @click.option("--max-depth", type=click.IntRange(1, 1000), default=12, show_default=True,
-              help="With --sites: follow links at most this many clicks from the home page.")
+              help="Follow links at most this many clicks from the start page.")
 @click.option("--download-timeout", type=click.FloatRange(1), default=30.0, show_default=True,
               help="With --sites: seconds one response may take.")
 @click.option("--jobs", "-j", type=click.IntRange(1, 64), default=1, show_default=True,
@@ -462,11 +462,12 @@ def crawl(start_url, sites_path, max_pages, out_dir, as_of, delay, concurrency, 
 
     if urlsplit(start_url).scheme not in ("http", "https"):
         raise click.BadParameter("START_URL 必须是 http(s) 网址", param_hint="START_URL")
-    _load_config(config_path)  # fail early on a bad configuration
+    cfg = _load_config(config_path)  # fail early on a bad configuration
     summary = run_crawl(start_url, out_dir, max_pages=max_pages or 200, as_of=as_of.isoformat() if as_of else None,
                         config_path=config_path, delay=delay, concurrency=concurrency,
                         obey_robots=not ignore_robots, language_model=not no_lm,
-                        log_level="INFO" if verbose else "WARNING")
+                        log_level="INFO" if verbose else "WARNING", max_page_mb=float(cfg["limits"]["max_file_mb"]),
+                        max_depth=max_depth)
     if summary is None:
         _fail("抓取没有产生报告（可能一个页面也没有取到）")
     from .report.notice import write_notice
@@ -474,6 +475,8 @@ def crawl(start_url, sites_path, max_pages, out_dir, as_of, delay, concurrency, 
     write_notice(Path(out_dir), summary)
     for site in summary["sites"]:
         click.echo(f"{site['site']}: {site['verdict']}（页面 {site['pages']}，问题 {site['findings']}，死链 {site.get('dead_links', 0)}）")
+    if summary.get("crawl_limits"):
+        click.echo("触及的抓取限制：" + "；".join(f"{k} {v}" for k, v in sorted(summary["crawl_limits"].items())))
     click.echo(f"报告：{Path(out_dir) / 'report.html'}　抓取存档：{Path(out_dir) / 'crawl.warc.gz'}")
     _exit_if_reports_failed(summary)
     sys.exit(EXIT_FINDINGS if summary["totals"]["failed"] else EXIT_CLEAN)

@@ -254,7 +254,8 @@ def _gzip_bomb() -> bytes:
 BOMB = b""
 
 
-def test_a_hostile_site_keeps_the_crawl_inside_its_limits(sites, tmp_path):
+@pytest.fixture(scope="module")
+def hostile(sites):
     global BOMB
     BOMB = BOMB or _gzip_bomb()
     _Hostile.other = sites["urls"][0]  # a registered site, but not this one
@@ -262,18 +263,20 @@ def test_a_hostile_site_keeps_the_crawl_inside_its_limits(sites, tmp_path):
     server.daemon_threads = True
     server.handle_error = lambda request, address: None  # the crawler hanging up on /huge is the point
     threading.Thread(target=server.serve_forever, daemon=True).start()
-    url = f"http://127.0.0.1:{server.server_address[1]}/"
+    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+
+
+def test_a_hostile_site_keeps_the_crawl_inside_its_limits(hostile, tmp_path):
+    url = hostile
     registry = tmp_path / "hostile.csv"
     registry.write_text("网站名称,网站标识码,首页网址,主办单位,地区,级别\n"
                         f"被黑站,5100000009,{url},某办,510000,县\n", encoding="utf-8")
     out = tmp_path / "out"
     started = time.monotonic()
-    try:
-        proc = run([sys.executable, "-m", "qualitycheck.cli", "crawl", "--sites", str(registry), "--out", str(out),
-                    "--as-of", AS_OF, "--no-lm", "--delay", "0", "--max-pages", "40", "--max-depth", "8",
-                    "--download-timeout", "2"], timeout=240)
-    finally:
-        server.shutdown()
+    proc = run([sys.executable, "-m", "qualitycheck.cli", "crawl", "--sites", str(registry), "--out", str(out),
+                "--as-of", AS_OF, "--no-lm", "--delay", "0", "--max-pages", "40", "--max-depth", "8",
+                "--download-timeout", "2"], timeout=240)
     assert proc.returncode in (0, 1) and "Traceback" not in proc.stderr, proc.stderr[-2000:]
     assert time.monotonic() - started < 200
     urls = [u for _, u in warc_urls(out)]
@@ -289,3 +292,17 @@ def test_a_hostile_site_keeps_the_crawl_inside_its_limits(sites, tmp_path):
     findings_text = (out / "findings.jsonl").read_text(encoding="utf-8")
     assert "/huge" not in findings_text and "/bomb" not in findings_text  # a limit is not a dead link
     assert '/slow' in findings_text  # the response that never came in time is a dead link (timeout)
+
+
+def test_the_one_site_crawl_holds_the_same_limits(hostile, tmp_path):
+    out = tmp_path / "one"
+    proc = run([sys.executable, "-m", "qualitycheck.cli", "crawl", hostile, "--out", str(out), "--as-of", AS_OF,
+                "--no-lm", "--delay", "0", "--max-pages", "100", "--max-depth", "8"], timeout=240)
+    assert proc.returncode in (0, 1) and "Traceback" not in proc.stderr, proc.stderr[-2000:]
+    assert "页面超过大小上限" in proc.stdout and "超过链接深度上限" in proc.stdout
+    rows = [json.loads(x) for x in (out / "findings.jsonl").read_text(encoding="utf-8").splitlines() if x.strip()]
+    dead = {r["evidence"]["dead_url"] for r in rows if r["code"] == "QC601"}
+    assert not any(u.endswith(("/huge", "/bomb")) for u in dead), dead  # our limits, not dead links
+    with open(out / "crawl.warc.gz", "rb") as fh:
+        urls = [r.rec_headers.get_header("WARC-Target-URI") for r in ArchiveIterator(fh) if r.rec_type == "response"]
+    assert urls and all(u.startswith(hostile) for u in urls)  # the off-site redirect was not followed

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from pathlib import Path
 from ..sources import url_host
-
-HTML_TYPES = (b"text/html", b"application/xhtml")
+from .crawl_limits import (HTML_TYPES, OFF_SITE, PAGE_BUDGET, ROBOTS, SKIP_EXTENSIONS, TOO_BIG, TOO_DEEP,
+                           TOO_MANY_REDIRECTS, URL_TOO_LONG)
 
 
 def make_spider_class():
@@ -27,10 +27,11 @@ def make_spider_class():
             super().__init__(*args, **kwargs)
             self.start_url = start_url
             self.host = url_host(start_url)
+            self.netloc = site_netloc(start_url)
             self.allowed_domains = [self.host]
             # Same host only; compared by hostname because LinkExtractor's allow_domains also
             # compares the port.
-            self.links = LinkExtractor(unique=True, deny_extensions=_SKIP_EXTENSIONS)
+            self.links = LinkExtractor(unique=True, deny_extensions=SKIP_EXTENSIONS)
 
         async def start(self):
             yield scrapy.Request(self.start_url, callback=self.parse)
@@ -44,18 +45,54 @@ def make_spider_class():
                 return
             yield {"url": response.url, "html": response.body}
             for link in self.links.extract_links(response):
-                if url_host(link.url) == self.host:
+                if site_netloc(link.url) == self.netloc:
                     yield response.follow(link.url, callback=self.parse)
 
     return SiteSpider
 
 
-# Not pages: skip them so a crawl does not fetch documents and media.
-_SKIP_EXTENSIONS = [
-    "pdf", "doc", "docx", "xls", "xlsx", "ppt", "pptx", "zip", "rar", "7z", "gz", "jpg", "jpeg", "png", "gif",
-    "bmp", "svg", "webp", "ico", "mp3", "mp4", "avi", "wmv", "flv", "mov", "css", "js", "json", "xml", "txt", "wps",
-    "ofd", "apk", "exe",
-]
+def site_netloc(url: str) -> str:
+    """Host and port (the port only when it is not the scheme's default): two sites on one host
+    but different ports are different sites."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    host = (parts.hostname or "").lower()
+    try:
+        port = parts.port
+    except ValueError:
+        port = None
+    default = {"http": 80, "https": 443}.get(parts.scheme)
+    return f"{host}:{port}" if port and port != default else host
+
+
+class SameSiteMiddleware:
+    """Downloader middleware: a redirect may not take the crawl to another host or port (Scrapy's
+    offsite check compares host names only)."""
+
+    def __init__(self) -> None:
+        self.spider = None
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        from scrapy import signals
+
+        mw = cls()
+        crawler.signals.connect(mw._opened, signal=signals.spider_opened)
+        return mw
+
+    def _opened(self, spider):
+        self.spider = spider
+
+    def process_request(self, request, spider=None):
+        from scrapy.exceptions import IgnoreRequest
+
+        spider = spider or self.spider
+        netloc = getattr(spider, "netloc", None)
+        if netloc and not request.url.endswith("/robots.txt") and site_netloc(request.url) != netloc:
+            spider.crawler.stats.inc_value("qualitycheck/limits/off_site")
+            raise IgnoreRequest(OFF_SITE)
+        return None
 
 
 def crawl(
@@ -71,8 +108,12 @@ def crawl(
     language_model: bool = True,
     log_level: str = "WARNING",
     user_agent: str = "qualitycheck/0.1 (government website self-check)",
+    max_page_mb: float = 10.0,
+    max_depth: int = 12,
 ) -> dict | None:
-    """Crawl one site and write report.html, summary.json, findings.* and crawl.warc.gz to out_dir."""
+    """Crawl one site and write report.html, summary.json, findings.* and crawl.warc.gz to out_dir.
+
+    The summary gets ``crawl_limits``: which of the crawl's limits stopped it or kept pages out."""
     from scrapy.crawler import CrawlerProcess
 
     out = Path(out_dir)
@@ -85,6 +126,11 @@ def crawl(
         "DOWNLOAD_TIMEOUT": 30,
         "RETRY_TIMES": 1,
         "CLOSESPIDER_PAGECOUNT": max_pages,
+        "DOWNLOAD_MAXSIZE": int(max_page_mb * 1024 * 1024),  # a 100 MB page or a gzip bomb stops here
+        "DOWNLOAD_WARNSIZE": 0,
+        "DEPTH_LIMIT": max_depth,  # calendar traps: "next month" links for ever
+        "REDIRECT_MAX_TIMES": 10,
+        "URLLENGTH_LIMIT": 2000,
         "USER_AGENT": user_agent,
         "TELNETCONSOLE_ENABLED": False,
         "LOG_LEVEL": log_level,
@@ -94,7 +140,8 @@ def crawl(
         "SCHEDULER_MEMORY_QUEUE": "scrapy.squeues.FifoMemoryQueue",
         "ITEM_PIPELINES": {"qualitycheck.integrations.scrapy.QualityCheckPipeline": 800},
         "EXTENSIONS": {"qualitycheck.integrations.scrapy.QualityCheckExtension": 500},
-        "DOWNLOADER_MIDDLEWARES": {"qualitycheck.integrations.scrapy.DeadLinkMiddleware": 50},
+        "DOWNLOADER_MIDDLEWARES": {"qualitycheck.integrations.scrapy.DeadLinkMiddleware": 50,
+                                   "qualitycheck.integrations.crawl.SameSiteMiddleware": 60},
         "QUALITYCHECK_REPORT_DIR": str(out),
         "QUALITYCHECK_WARC": str(out / "crawl.warc.gz"),
         "QUALITYCHECK_FINDINGS_FIELD": None,
@@ -115,4 +162,20 @@ def crawl(
         return None
     import json
 
-    return json.loads(summary_path.read_text(encoding="utf-8"))
+    summary = json.loads(summary_path.read_text(encoding="utf-8"))
+    summary["crawl_limits"] = crawl_limits(crawler.stats.get_stats())
+    return summary
+
+
+def crawl_limits(stats: dict) -> dict[str, int]:
+    """The limits a Scrapy crawl hit, from its stats, in the words of `crawl --sites`' crawl.json."""
+    found: dict[str, int] = {}
+    if stats.get("finish_reason") == "closespider_pagecount":
+        found[PAGE_BUDGET] = 1
+    for key, label in (("robotstxt/forbidden", ROBOTS), ("qualitycheck/limits/too_big", TOO_BIG),
+                       ("qualitycheck/limits/redirects", TOO_MANY_REDIRECTS),
+                       ("urllength/request_ignored_count", URL_TOO_LONG),
+                       ("depth/request_ignored_count", TOO_DEEP), ("qualitycheck/limits/off_site", OFF_SITE)):
+        if stats.get(key):
+            found[label] = int(stats[key])
+    return found

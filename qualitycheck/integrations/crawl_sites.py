@@ -18,7 +18,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urldefrag
 
-from .crawl import _SKIP_EXTENSIONS, HTML_TYPES
+from .crawl_limits import (HTML_TYPES, MAX_URL_CHARS, OFF_SITE, OUT_OF_TIME, PAGE_BUDGET, SKIP_EXTENSIONS, TOO_BIG,
+                           TOO_DEEP, URL_TOO_LONG, skip_reason)
 from .crawl_journal import SCHEMA, Journal, Pending, Replay, check_header, replay, site_limits, url_key
 from .warc_out import WarcShards, settle_shards, write_fetch_error, write_response_pair
 
@@ -70,7 +71,7 @@ def make_registry_spider():
             self.elapsed_before = dict(state.elapsed)
             self.started: dict[str, float] = {}
             self.result = CrawlResult(fetched_before=sum(state.fetched.values()))
-            self.links = LinkExtractor(unique=True, deny_extensions=_SKIP_EXTENSIONS)
+            self.links = LinkExtractor(unique=True, deny_extensions=SKIP_EXTENSIONS)
             self.shards = WarcShards(plan.out / WARC_FOLDER, plan.shard_bytes,
                                      next_index=settle_shards(plan.out / WARC_FOLDER, state.last_shard,
                                                               state.last_end, state.rotated))
@@ -194,30 +195,6 @@ def make_registry_spider():
             self.result.per_site = dict(self.done)
 
     return RegistrySpider
-
-
-# The limits a crawl can hit, as the crawl summary names them.
-OFF_SITE = "跳转到站外"
-OUT_OF_TIME = "站点抓取时间已用完"
-ROBOTS = "robots.txt 禁止"
-TOO_MANY_REDIRECTS = "重定向次数过多"
-TOO_BIG = "页面超过大小上限"
-TOO_DEEP = "超过链接深度上限"
-URL_TOO_LONG = "网址过长"
-PAGE_BUDGET = "页面数达到上限"
-MAX_URL_CHARS = 2000
-
-
-def skip_reason(message: str) -> str:
-    """A dropped request's reason in the summary's words (Scrapy's messages are English)."""
-    low = message.lower()
-    if not message or "robots" in low:
-        return ROBOTS
-    if "redirect" in low:
-        return TOO_MANY_REDIRECTS
-    if "max size" in low or "maxsize" in low or "larger than" in low:
-        return TOO_BIG
-    return message
 
 
 class SiteLimitsMiddleware:

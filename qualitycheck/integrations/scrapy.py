@@ -231,8 +231,14 @@ class DeadLinkMiddleware:
         return cls(crawler)
 
     def process_exception(self, request, exception, spider=None):
+        from scrapy.exceptions import IgnoreRequest
+
         url = request.url
-        if url.endswith("/robots.txt"):
+        if url.endswith("/robots.txt") or isinstance(exception, IgnoreRequest):
+            return None  # robots.txt said no, or another middleware dropped it: not the site's fault
+        if "max size" in str(exception).lower():
+            # Over DOWNLOAD_MAXSIZE (a 100 MB page, a gzip bomb): our limit, not a dead link.
+            self.state.stats.inc_value("qualitycheck/limits/too_big")
             return None
         problem = exception.__class__.__name__
         referer = _referer(request)
