@@ -12,6 +12,7 @@ from ..document import Finding
 from ..errors import DictionaryError
 from ..paths import DICTIONARIES_DIR
 from ..text.matcher import PhraseMatcher
+from ..typo.confusables import confusable_chars
 from ..typo.pairs import load_confusion_pairs  # noqa: F401  (re-exported for callers)
 from .base import Check, Context
 from .registry import register
@@ -124,29 +125,6 @@ def _covers(window: str, phrase: str, start: int, end: int) -> bool:
     return False
 
 
-def _confusable_chars() -> dict[str, set[str]]:
-    """char -> same-sound and similar-shape characters (pycorrector data in dictionaries/typo/)."""
-    out: dict[str, set[str]] = {}
-    folder = DICTIONARIES_DIR / "typo"
-    for name in ("same_pinyin.txt", "same_stroke.txt"):
-        path = folder / name
-        if not path.is_file():
-            continue
-        for line in path.read_text(encoding="utf-8").splitlines():
-            if not line or line.startswith("#"):
-                continue
-            cols = line.split("\t")
-            group = "".join(cols)
-            if name == "same_pinyin.txt":  # char <TAB> same tone <TAB> other tones
-                out.setdefault(cols[0], set()).update(group[1:])
-            else:  # a group of similar-looking characters
-                for ch in group:
-                    out.setdefault(ch, set()).update(group)
-    for ch, similar in out.items():
-        similar.discard(ch)
-    return out
-
-
 @register
 class LeaderNameCheck(Check):
     """A Party or state leader's name written wrong next to the leader's title or fixed phrase
@@ -166,7 +144,7 @@ class LeaderNameCheck(Check):
 
     @cached_property
     def matcher(self) -> PhraseMatcher:
-        similar = _confusable_chars()
+        similar = confusable_chars()
         variants: dict[str, tuple[str, tuple[str, ...]]] = {}
         real = {leader["name"] for leader in self.data["leaders"]}
         for leader in self.data["leaders"]:

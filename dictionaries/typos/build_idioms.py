@@ -1,0 +1,191 @@
+"""Rebuild idioms.txt (QC105's lexicon) and idiom_lookalikes.txt (real words one edit from it).
+
+    python dictionaries/typos/build_idioms.py
+
+idioms.txt: the idioms of corpora/idioms/idioms.txt (成语词典 data, source and licence in
+corpora/idioms/README.md), plus jieba's dictionary entries tagged ``i`` (idiom) of 4-8 Han
+characters counted at least JIEBA_MIN_FREQ times, less the ``not_idioms`` of idioms.yaml, entries
+ending in a particle and less entries that are a far rarer one-edit
+variant of another entry (both sources list some misspellings: 按步就班, 谈笑风声).
+
+idiom_lookalikes.txt: words of jieba's full dictionary (349k words, more than the 100k the
+segmenter loads) and of the word lists that are one same-sound / similar-shape substitution or
+one swap away from an idiom and frequent enough to be real (为人处事 beside 为人处世). QC105 never
+flags them, so it needs no 349k-word list at run time.
+
+idiom_confusables.txt: for each character of the lexicon, the characters written in its place.
+
+Needs pypinyin at build time only (``pip install -e ".[build]"``); nothing here runs at check time.
+
+The misspelling lists in corpora/idioms/ are not read here: QC105 is measured on them by
+benchmarks/idioms.py.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent.parent
+sys.path.insert(0, str(ROOT))
+
+from qualitycheck.typo.confusables import confusable_chars  # noqa: E402
+from qualitycheck.typo.nearmiss import NearMissIndex, is_han  # noqa: E402
+from qualitycheck.typo.vocabulary import words  # noqa: E402
+
+MIN_LEN, MAX_LEN = 4, 8
+# A lookalike this many times rarer than the idiom it resembles is taken for a misspelling.
+RATIO = 5
+# jieba also tags ordinary phrases ``i`` (能被通过, 非常适合); the counted ones are mostly idioms.
+JIEBA_MIN_FREQ = 20
+# An entry ending in a particle (不正当地) is a phrase, not an idiom, and 的/地 is not a misspelling here.
+PARTICLE_ENDINGS = "的地得了着"
+# jieba gives words it lists without a count the frequency 3.
+JIEBA_FLOOR = 3
+
+
+def _han(word: str) -> bool:
+    return MIN_LEN <= len(word) <= MAX_LEN and all(map(is_han, word))
+
+
+def main() -> None:
+    import jieba
+    import yaml
+
+    jieba_rows = [line.split(" ") for line in jieba.get_dict_file().read().decode("utf-8").splitlines() if line.strip()]
+    data = yaml.safe_load((HERE / "idioms.yaml").read_text(encoding="utf-8"))
+    entries: set[str] = set()
+    sources: list[str] = []
+    corpus = ROOT / "corpora" / "idioms" / "idioms.txt"
+    if corpus.is_file():
+        found = {w.strip() for w in corpus.read_text(encoding="utf-8").splitlines() if _han(w.strip())}
+        entries |= found
+        sources.append(f"corpora/idioms/idioms.txt: {len(found)} entries (see corpora/idioms/README.md)")
+    from_jieba = {r[0] for r in jieba_rows if len(r) == 3 and r[2] == "i" and int(r[1]) >= JIEBA_MIN_FREQ and _han(r[0])}
+    sources.append(f"jieba 0.42.1 dict.txt, tag i, frequency >= {JIEBA_MIN_FREQ}: {len(from_jieba)} entries (MIT)")
+    entries |= from_jieba
+    entries -= set(data.get("not_idioms") or ())
+    entries = {e for e in entries if e[-1] not in PARTICLE_ENDINGS}
+    accepted = set(data.get("accepted") or ())
+
+    from qualitycheck.typo.engine import TypoEngine
+
+    engine = TypoEngine.load()
+    confusable = _confusables(entries, engine)
+    freq = _frequencies(jieba_rows)
+
+    # Dictionaries of idioms list some misspellings as entries (按步就班 beside 按部就班): an entry
+    # one edit from another that is RATIO times more frequent goes.
+    index = NearMissIndex(entries, confusable)
+    misspelt = set()
+    for entry in sorted(entries):
+        if entry in accepted:
+            continue
+        for variant in _one_edit_entries(entry, index):
+            if freq.get(variant, 0) >= RATIO * max(freq.get(entry, 0), 1):
+                misspelt.add(entry)
+                break
+    entries -= misspelt
+    sources.append(f"less {len(misspelt)} entries one edit from a far likelier entry (misspellings kept by the sources)")
+    index = NearMissIndex(entries, confusable)
+
+    # Real words one edit from an idiom are never flagged, unless the word lists carry a misspelling:
+    # a word at jieba's floor frequency (3: listed, never counted) or RATIO times rarer than the
+    # idiom it resembles is not kept (谈笑风声 3 beside 谈笑风生 71; 为人处事 31 beside 为人处世 3 stays).
+    known = {r[0] for r in jieba_rows if r and _han(r[0])} | {w for w in words() if _han(w)}
+    lookalikes = set(accepted)
+    # Forms a wording rule already reports with its own message and severity (出谋画策 QC203,
+    # 不孚众望 QC204) are left to it.
+    for path in sorted((ROOT / "dictionaries" / "wording").glob("*.yaml")):
+        rules = yaml.safe_load(path.read_text(encoding="utf-8")).get("rules") or ()
+        lookalikes |= {w for rule in rules for w in rule.get("wrong") or () if _han(w)}
+    for word in sorted(known - index.entries):
+        miss = index.lookup(word)
+        if miss is None:
+            continue
+        f = freq.get(word, 0)
+        if f > JIEBA_FLOOR and f * RATIO >= freq.get(miss.right, 0):
+            lookalikes.add(word)
+
+    header = ["# QC105 idiom lexicon, built by dictionaries/typos/build_idioms.py; do not edit by hand."]
+    header += [f"# source: {s}" for s in sources]
+    (HERE / "idioms.txt").write_text("\n".join(header + sorted(index.entries)) + "\n", encoding="utf-8")
+    (HERE / "idiom_lookalikes.txt").write_text(
+        "\n".join([
+            "# Real words one edit away from a QC105 idiom (never flagged); built by build_idioms.py from",
+            "# jieba 0.42.1 dict.txt (MIT) and the word lists of qualitycheck/typo/vocabulary.py, less the",
+            f"# words listed at the floor frequency or {RATIO} times rarer than the idiom they resemble.",
+        ] + sorted(lookalikes)) + "\n", encoding="utf-8")
+    used = sorted(set("".join(index.entries)))
+    (HERE / "idiom_confusables.txt").write_text(
+        "\n".join([
+            "# For each character of idioms.txt: the characters written in its place by sound or shape.",
+            "# Built by build_idioms.py from pycorrector's same_pinyin/same_stroke lists, the typo tables",
+            "# (models/typo/tables.npz: one-stroke shape edits) and pypinyin's readings (same syllable).",
+        ] + [f"{ch}\t{''.join(sorted(confusable[ch]))}" for ch in used if confusable.get(ch)]) + "\n",
+        encoding="utf-8")
+    print(f"idioms.txt: {len(index.entries)} entries ({len(misspelt)} misspelt entries dropped); "
+          f"idiom_lookalikes.txt: {len(lookalikes)} words; idiom_confusables.txt: {len(used)} characters")
+
+
+def _frequencies(jieba_rows) -> dict[str, int]:
+    """Word -> the larger of its jieba and pycorrector word-frequency counts."""
+    freq: dict[str, int] = {}
+    for row in jieba_rows:
+        if len(row) >= 2 and row[1].isdigit():
+            freq[row[0]] = int(row[1])
+    path = ROOT / "dictionaries" / "typo" / "word_freq.txt"
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.startswith("#") or "\t" not in line:
+            continue
+        word, count = line.split("\t")[:2]
+        if count.isdigit():
+            freq[word] = max(freq.get(word, 0), int(count))
+    return freq
+
+
+def _one_edit_entries(entry: str, index: NearMissIndex) -> list[str]:
+    """Other lexicon entries that ``entry`` is one confusable substitution from."""
+    out = []
+    for i, ch in enumerate(entry):
+        for alt in index.confusable.get(ch, ()):
+            variant = entry[:i] + alt + entry[i + 1:]
+            if variant != entry and variant in index.entries and ch in index.confusable.get(alt, ()):
+                out.append(variant)
+    return out
+
+
+def _confusables(entries: set[str], engine) -> dict[str, set[str]]:
+    """Right character -> characters written for it: pycorrector's sets plus the typo tables'."""
+    from qualitycheck.typo.dictdata import T_PYC_PINYIN, T_PYC_SHAPE, T_SAME_SYL, T_SAME_TONE, T_SHAPE
+
+    wanted = T_SAME_TONE | T_SAME_SYL | T_SHAPE | T_PYC_PINYIN | T_PYC_SHAPE
+    from pypinyin import Style, pinyin
+
+    base = confusable_chars()
+    tokens = engine.lm.tokens
+    # Same syllable, any tone and any reading (瑕/暇, 弩/驽, 晨/辰), among the characters of the
+    # language model's vocabulary and of the lexicon: the typo tables keep only the likeliest few.
+    pool = {t for t in tokens if len(t) == 1 and is_han(t)} | set("".join(entries))
+    syllables: dict[str, set[str]] = {}
+    by_syllable: dict[str, set[str]] = {}
+    for ch in pool:
+        found = {p for p in pinyin(ch, style=Style.NORMAL, heteronym=True)[0] if p.isalpha()}
+        syllables[ch] = found
+        for syl in found:
+            by_syllable.setdefault(syl, set()).add(ch)
+    out: dict[str, set[str]] = {}
+    for ch in set("".join(entries)):
+        alts = set(base.get(ch, ()))
+        for syl in syllables.get(ch, ()):
+            alts |= by_syllable[syl]
+        ids, types = engine.tables.candidates(ch)
+        alts.update(tokens[i] for i, t in zip(ids.tolist(), types.tolist()) if t & wanted)
+        alts.discard(ch)
+        out[ch] = {a for a in alts if is_han(a)}
+    return out
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,126 @@
+"""Near-miss matching of a fixed-expression lexicon (成语, 提法): spans one edit away from an entry.
+
+An edit is one character replaced by a same-sound or similar-shape character (再接再励 for
+再接再厉), or two neighbouring characters swapped (按就部班). The index holds every
+one-substitution key of every entry (the entry with one position blanked), so a text is scanned
+with a few dictionary lookups per position whatever the lexicon's size. Which spans are real
+words, and so never flagged, is the caller's business (``is_word``): this module only knows the
+lexicon and the confusion sets.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Callable, Iterable, Iterator, Mapping
+
+_BLANK = "\x00"
+_HAN_RUN = re.compile("[\u3400-\u4dbf\u4e00-\u9fff]{4,}")
+
+
+def is_han(ch: str) -> bool:
+    o = ord(ch)
+    return 0x4E00 <= o <= 0x9FFF or 0x3400 <= o <= 0x4DBF
+
+
+@dataclass(frozen=True)
+class NearMiss:
+    start: int
+    end: int
+    wrong: str
+    right: str
+    #: "substitution" (one character) or "transposition" (two neighbours swapped)
+    kind: str
+    position: int  # index inside the span of the first changed character
+
+
+class NearMissIndex:
+    """All one-substitution and one-transposition variants of a lexicon, by key."""
+
+    def __init__(self, entries: Iterable[str], confusable: Mapping[str, Iterable[str]],
+                 min_len: int = 4, max_len: int = 8):
+        self.entries = frozenset(e for e in entries if min_len <= len(e) <= max_len and all(map(is_han, e)))
+        self.confusable = {ch: frozenset(alts) for ch, alts in confusable.items()}
+        self.lengths = tuple(sorted({len(e) for e in self.entries}))
+        self._lengths_desc = self.lengths[::-1]
+        self._min_len = self.lengths[0] if self.lengths else 1 << 30
+        # blanked key -> [(entry, position)]
+        self._subst: dict[str, list[tuple[str, int]]] = {}
+        # swapped form -> (entry, position of the first swapped character)
+        self._swap: dict[str, tuple[str, int]] = {}
+        # Half-keys: a one-substitution variant of an entry of length >= 4 keeps either its first
+        # two or its last two characters, so a span whose halves match no entry's or swapped
+        # form's is skipped at once (most spans of a text).
+        self._heads: set[tuple[int, str]] = set()
+        self._tails: set[tuple[int, str]] = set()
+        for entry in self.entries:
+            self._heads.add((len(entry), entry[:2]))
+            self._tails.add((len(entry), entry[-2:]))
+            for i in range(len(entry)):
+                self._subst.setdefault(entry[:i] + _BLANK + entry[i + 1:], []).append((entry, i))
+            for i in range(len(entry) - 1):
+                a, b = entry[i], entry[i + 1]
+                if a != b:
+                    swapped = entry[:i] + b + a + entry[i + 2:]
+                    if swapped not in self.entries:
+                        self._swap.setdefault(swapped, (entry, i))
+                        self._heads.add((len(entry), swapped[:2]))
+                        self._tails.add((len(entry), swapped[-2:]))
+        self._heads_of = {n: {h for m, h in self._heads if m == n} for n in self.lengths}
+        self._tails_of = {n: {t for m, t in self._tails if m == n} for n in self.lengths}
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+    def lookup(self, span: str) -> NearMiss | None:
+        """The entry ``span`` is one edit away from, if any (``span`` itself not an entry)."""
+        if span in self.entries:
+            return None
+        n = len(span)
+        if (n, span[:2]) not in self._heads and (n, span[-2:]) not in self._tails:
+            return None
+        swap = self._swap.get(span)
+        if swap is not None:
+            return NearMiss(0, n, span, swap[0], "transposition", swap[1])
+        for i, ch in enumerate(span):
+            hits = self._subst.get(span[:i] + _BLANK + span[i + 1:])
+            if not hits:
+                continue
+            for entry, pos in hits:
+                if ch in self.confusable.get(entry[pos], ()):
+                    return NearMiss(0, n, span, entry, "substitution", pos)
+        return None
+
+    def finditer(self, text: str, is_word: Callable[[str], bool] = lambda s: False) -> Iterator[NearMiss]:
+        """Near misses in ``text``, leftmost first, never overlapping, longest entry first.
+
+        A span for which ``is_word`` is true (a dictionary word: 按步骤, 为人处事) is never a miss.
+        """
+        by_length = [(length, self._heads_of[length], self._tails_of[length]) for length in self._lengths_desc]
+        for run_start, run in _han_runs(text):
+            n = len(run)
+            i = 0
+            while i + self._min_len <= n:
+                found = None
+                head = run[i:i + 2]
+                for length, heads, tails in by_length:
+                    if i + length > n:
+                        continue
+                    # The half-key test of lookup, inlined: most positions stop here.
+                    if head not in heads and run[i + length - 2:i + length] not in tails:
+                        continue
+                    span = run[i:i + length]
+                    miss = self.lookup(span)
+                    if miss is not None and not is_word(span):
+                        found = miss
+                        break
+                if found is None:
+                    i += 1
+                    continue
+                start = run_start + i
+                yield NearMiss(start, start + len(found.wrong), found.wrong, found.right, found.kind, found.position)
+                i += len(found.wrong)
+
+
+def _han_runs(text: str) -> Iterator[tuple[int, str]]:
+    for m in _HAN_RUN.finditer(text):
+        yield m.start(), m.group()

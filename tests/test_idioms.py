@@ -1,0 +1,52 @@
+"""QC105: idioms with one wrong character, flagged with the idiom; real words and quoted text left alone."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from qualitycheck import check_text
+from qualitycheck.typo.nearmiss import NearMissIndex
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = yaml.safe_load((ROOT / "dictionaries" / "typos" / "idioms.yaml").read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("example", DATA["examples"]["flag"], ids=lambda e: e["right"])
+def test_idiom_examples_flag_with_the_idiom(example):
+    found = check_text(example["text"], select=["QC105"])
+    assert [f.suggestions for f in found] == [[example["right"]]]
+    fixed = example["text"][: found[0].span.start] + example["right"] + example["text"][found[0].span.end :]
+    assert check_text(fixed, select=["QC105"]) == []
+
+
+@pytest.mark.parametrize("text", DATA["examples"]["pass"])
+def test_idiom_examples_pass(text):
+    assert check_text(text, select=["QC105"]) == []
+
+
+def test_the_issue_examples_are_flagged_in_a_default_check():
+    text = "我们要再接再励，群众迫不急待，工作按步就班，场馆美仑美奂。我们的的工作还存在一些不足。"
+    found = {(f.code, f.match, tuple(f.suggestions)) for f in check_text(text)}
+    for wrong, right in [("再接再励", "再接再厉"), ("迫不急待", "迫不及待"), ("按步就班", "按部就班"), ("美仑美奂", "美轮美奂")]:
+        assert ("QC105", wrong, (right,)) in found
+    assert ("QC102", "的", ("",)) in found
+
+
+def test_index_finds_substitutions_and_swaps_but_never_an_entry():
+    index = NearMissIndex(["再接再厉", "按部就班"], {"厉": "励", "部": "步"})
+    assert index.lookup("再接再厉") is None
+    sub = index.lookup("再接再励")
+    assert (sub.right, sub.kind, sub.position) == ("再接再厉", "substitution", 3)
+    swap = index.lookup("按就部班")
+    assert (swap.right, swap.kind, swap.position) == ("按部就班", "transposition", 1)
+    assert index.lookup("再接再历") is None  # 历 is not in 厉's confusion set here
+    misses = list(index.finditer("要再接再励，按步就班。", is_word=lambda s: s == "按步就班"))
+    assert [(m.start, m.wrong) for m in misses] == [(1, "再接再励")]
+
+
+def test_accepted_variant_and_a_word_are_not_flagged():
+    assert check_text("做人要懂得为人处事的道理。", select=["QC105"]) == []
+    assert check_text("按步骤推进，按部就班落实。", select=["QC105"]) == []
