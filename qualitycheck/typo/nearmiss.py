@@ -41,8 +41,6 @@ class NearMissIndex:
         self.entries = frozenset(e for e in entries if min_len <= len(e) <= max_len and all(map(is_han, e)))
         self.confusable = {ch: frozenset(alts) for ch, alts in confusable.items()}
         self.lengths = tuple(sorted({len(e) for e in self.entries}))
-        self._lengths_desc = self.lengths[::-1]
-        self._min_len = self.lengths[0] if self.lengths else 1 << 30
         # blanked key -> [(entry, position)]
         self._subst: dict[str, list[tuple[str, int]]] = {}
         # swapped form -> (entry, position of the first swapped character)
@@ -65,8 +63,12 @@ class NearMissIndex:
                         self._swap.setdefault(swapped, (entry, i))
                         self._heads.add((len(entry), swapped[:2]))
                         self._tails.add((len(entry), swapped[-2:]))
-        self._heads_of = {n: {h for m, h in self._heads if m == n} for n in self.lengths}
-        self._tails_of = {n: {t for m, t in self._tails if m == n} for n in self.lengths}
+        # bigram -> [(span length, its offset in the span)]: the half-keys, for finditer's scan.
+        self._bigram_roles: dict[str, list[tuple[int, int]]] = {}
+        for length, head in self._heads:
+            self._bigram_roles.setdefault(head, []).append((length, 0))
+        for length, tail in self._tails:
+            self._bigram_roles.setdefault(tail, []).append((length, length - 2))
 
     def __len__(self) -> int:
         return len(self.entries)
@@ -95,30 +97,28 @@ class NearMissIndex:
 
         A span for which ``is_word`` is true (a dictionary word: 按步骤, 为人处事) is never a miss.
         """
-        by_length = [(length, self._heads_of[length], self._tails_of[length]) for length in self._lengths_desc]
+        roles = self._bigram_roles
         for run_start, run in _han_runs(text):
             n = len(run)
-            i = 0
-            while i + self._min_len <= n:
-                found = None
-                head = run[i:i + 2]
-                for length, heads, tails in by_length:
-                    if i + length > n:
-                        continue
-                    # The half-key test of lookup, inlined: most positions stop here.
-                    if head not in heads and run[i + length - 2:i + length] not in tails:
-                        continue
-                    span = run[i:i + length]
+            # One lookup per character pair: which spans could this pair be the head or tail of?
+            candidates: dict[int, set[int]] = {}
+            for i in range(n - 1):
+                for length, offset in roles.get(run[i:i + 2], ()):
+                    start = i - offset
+                    if start >= 0 and start + length <= n:
+                        candidates.setdefault(start, set()).add(length)
+            free = 0
+            for start in sorted(candidates):
+                if start < free:
+                    continue
+                for length in sorted(candidates[start], reverse=True):
+                    span = run[start:start + length]
                     miss = self.lookup(span)
                     if miss is not None and not is_word(span):
-                        found = miss
+                        at = run_start + start
+                        yield NearMiss(at, at + length, span, miss.right, miss.kind, miss.position)
+                        free = start + length
                         break
-                if found is None:
-                    i += 1
-                    continue
-                start = run_start + i
-                yield NearMiss(start, start + len(found.wrong), found.wrong, found.right, found.kind, found.position)
-                i += len(found.wrong)
 
 
 def _han_runs(text: str) -> Iterator[tuple[int, str]]:
