@@ -25,9 +25,7 @@ from __future__ import annotations
 import argparse
 import gzip
 import json
-import statistics
 import sys
-import time
 from collections import Counter
 from pathlib import Path
 
@@ -35,7 +33,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from spam_text import article, real_pages  # noqa: E402
+from spam_text import article, median_check_seconds, real_pages  # noqa: E402
 
 from qualitycheck.api import check_document  # noqa: E402
 from qualitycheck.config import Config  # noqa: E402
@@ -133,16 +131,7 @@ def main(argv: list[str] | None = None) -> int:
     without = full.with_overrides(ignore=["QC105"])
     text_findings(text, full)  # warm: models, dictionaries
 
-    def timed(config: Config) -> float:
-        runs = []
-        for _ in range(args.repeat):
-            doc = document_from_bytes(text.encode("utf-8"), "a.txt", kind="text")
-            start = time.perf_counter()
-            check_document(doc, config)
-            runs.append(time.perf_counter() - start)
-        return statistics.median(runs)
-
-    a, b, only = timed(full), timed(without), timed(ONLY)
+    a, b, only = (median_check_seconds(text, cfg, args.repeat) for cfg in (full, without, ONLY))
     print(f"speed, {len(text)}-character article, median of {args.repeat}: check {a * 1000:.1f} ms, "
           f"without QC105 {b * 1000:.1f} ms, QC105 alone {only * 1000:.2f} ms ({(a - b) / b:+.1%} with it)")
     print("OK" if bad == 0 else f"FAIL: {bad}")

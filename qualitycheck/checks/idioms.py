@@ -96,19 +96,14 @@ class IdiomNearMissCheck(Check):
     @staticmethod
     def _explained_by_context(text: str, start: int, miss: NearMiss) -> bool:
         """True when the span is not a unit of the sentence: a word runs across its first or last
-        character (今天下午双方 holds 天下午双, 贯彻实事求是 holds 贯彻实事)."""
+        character or across the changed one (今天下午双方 holds 天下午双, 贯彻实事求是 holds 贯彻实事)."""
         vocab = words()
         end = start + len(miss.wrong)
-        for edge in (start, end - 1):
+        for pos in (start, end - 1, start + miss.position):
             for length in (2, 3, 4):
-                for j in range(max(0, edge - length + 1), edge + 1):
+                for j in range(max(0, pos - length + 1), pos + 1):
                     if (j < start or j + length > end) and text[j:j + length] in vocab:
                         return True
-        changed = start + miss.position
-        for length in (2, 3, 4):
-            for j in range(max(0, changed - length + 1), changed + 1):
-                if (j < start or j + length > end) and text[j:j + length] in vocab:
-                    return True
         return False
 
 
