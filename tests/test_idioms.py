@@ -50,3 +50,18 @@ def test_index_finds_substitutions_and_swaps_but_never_an_entry():
 def test_accepted_variant_and_a_word_are_not_flagged():
     assert check_text("做人要懂得为人处事的道理。", select=["QC105"]) == []
     assert check_text("按步骤推进，按部就班落实。", select=["QC105"]) == []
+
+
+def test_the_suggestion_does_not_depend_on_the_process_hash_seed():
+    import subprocess
+    import sys
+
+    code = ("from qualitycheck.typo.nearmiss import NearMissIndex;"
+            "i = NearMissIndex(['蓬荜生辉', '蓬筚生辉'], {'荜': '壁', '筚': '壁'});"
+            "print(i.lookup('蓬壁生辉').right)")
+    answers = {
+        subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                       env={**__import__("os").environ, "PYTHONHASHSEED": str(seed)}).stdout.strip()
+        for seed in range(8)
+    }
+    assert len(answers) == 1

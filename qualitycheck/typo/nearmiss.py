@@ -50,7 +50,9 @@ class NearMissIndex:
         # form's is skipped at once (most spans of a text).
         self._heads: set[tuple[int, str]] = set()
         self._tails: set[tuple[int, str]] = set()
-        for entry in self.entries:
+        # Sorted, so that where a span is one edit from several entries the same one is chosen
+        # in every process (set order follows the per-process string hash).
+        for entry in sorted(self.entries):
             self._heads.add((len(entry), entry[:2]))
             self._tails.add((len(entry), entry[-2:]))
             for i in range(len(entry)):
