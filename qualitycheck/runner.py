@@ -355,6 +355,7 @@ class SiteState:
         self.count(counted)  # before the items below, which read the counts
         items.append(_serious_item(self))
         items.append(_leader_name_item(self))
+        items.append(_formulation_item(self))
         from .site import readability_item  # an unread page is never a pass (issue 15)
 
         items.append(readability_item(self.pages, self.failed_pages, self.dead_links, config))
@@ -549,6 +550,20 @@ def _leader_name_item(state: SiteState) -> dict:
         "rule_source": "国办发〔2015〕15号 单项否决·严重错误（严重错别字，如党和国家领导人姓名错误）；国办秘函〔2019〕19号 严重表述错误",
         "evidence": [],
         "codes": ["QC104"],
+    }
+
+
+def _formulation_item(state: SiteState) -> dict:
+    """严重表述错误: a misspelled fixed formulation of the Party's theory or the state's institutions."""
+    count = state.findings_by_code.get("QC106", 0)
+    return {
+        "item": "严重错误（规范表述错误）",
+        "failed": count > 0,
+        "count": count,
+        "threshold": 1,
+        "rule_source": "国办秘函〔2019〕19号 单项否决·严重问题 第1项（严重表述错误）；国办发〔2015〕15号 单项否决·严重错误（严重错别字）",
+        "evidence": [],
+        "codes": ["QC106"],
     }
 
 

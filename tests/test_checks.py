@@ -94,5 +94,5 @@ def test_a_misspelled_leader_name_fails_the_site(tmp_path):
         "<div>发布时间：2025-06-20</div><div class='content'><p>" + "会议强调，要认真抓好各项工作落实。" * 5
         + "会议深入学习了习进平总书记重要讲话精神。</p></div></body></html>", encoding="utf-8")
     summary = lint_site(tmp_path, tmp_path / "out", warm=False)
-    [item] = [i for i in summary["sites"][0]["veto_items"] if i["item"].startswith("严重错误")]
+    [item] = [i for i in summary["sites"][0]["veto_items"] if i["item"].startswith("严重错误（领导人")]
     assert item["failed"] and item["count"] == 1 and summary["sites"][0]["verdict"] == "不合格"

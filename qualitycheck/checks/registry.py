@@ -25,7 +25,7 @@ def register(cls: type[Check]) -> type[Check]:
 
 def _import_builtin_modules() -> None:
     # Importing a module registers its checks.
-    from . import idioms, meta, typos  # noqa: F401
+    from . import formulations, idioms, meta, typos  # noqa: F401
 
     for name in ("columns", "identity", "links", "interaction", "spam_text"):
         try:

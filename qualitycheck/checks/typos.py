@@ -13,6 +13,8 @@ from ..errors import DictionaryError
 from ..paths import DICTIONARIES_DIR
 from ..text.matcher import PhraseMatcher
 from ..typo.confusables import confusable_chars
+from ..typo.variants import VariantTable, edited_edges, joined_to_neighbour, one_edit_variants
+from ..typo.vocabulary import words
 from ..typo.pairs import load_confusion_pairs  # noqa: F401  (re-exported for callers)
 from .base import Check, Context
 from .registry import register
@@ -130,7 +132,9 @@ class LeaderNameCheck(Check):
     """A Party or state leader's name written wrong next to the leader's title or fixed phrase
     (习进平总书记, 国务院总理李墙): 国办发〔2015〕15号 names it the example of a 严重错别字, a
     single-veto error. Variants are the name with one same-sound or similar-shape character
-    swapped; data: dictionaries/typos/leader_names.yaml (names with their sources).
+    replaced, a character typed twice (习习近平), an inner one dropped (习平) or two swapped
+    (近习平); a doubled or edge character that makes a word with its neighbour is not one
+    (学习习近平). Data: dictionaries/typos/leader_names.yaml (names with their sources).
     """
 
     code = "QC104"
@@ -143,21 +147,21 @@ class LeaderNameCheck(Check):
         return _load_yaml(TYPO_DIR / "leader_names.yaml")
 
     @cached_property
-    def matcher(self) -> PhraseMatcher:
+    def table(self) -> VariantTable:
         similar = confusable_chars()
-        variants: dict[str, tuple[str, tuple[str, ...]]] = {}
-        real = {leader["name"] for leader in self.data["leaders"]}
-        for leader in self.data["leaders"]:
-            name = leader["name"]
-            context = tuple(leader.get("context") or ())
-            for i, ch in enumerate(name):
-                if len(name) == 2 and i == 0:
-                    continue  # 利希总理 is 英格利希: a swapped surname of a two-character name is a transliteration
-                for alt in similar.get(ch, ()):
-                    variant = name[:i] + alt + name[i + 1 :]
-                    if variant not in real:
-                        variants.setdefault(variant, (name, context))
-        return PhraseMatcher(variants)
+        names = [leader["name"] for leader in self.data["leaders"]]
+        variants = (
+            (wrong, variant)
+            for name in names
+            for wrong, variant in one_edit_variants(name, similar, word_substitutions=False)
+            # 利希总理 is 英格利希: a swapped surname of a two-character name is a transliteration.
+            if not (len(name) == 2 and variant.kind == "substitution" and variant.position == 0)
+        )
+        return VariantTable(variants, names)
+
+    @cached_property
+    def _context(self) -> dict[str, tuple[str, ...]]:
+        return {leader["name"]: tuple(leader.get("context") or ()) for leader in self.data["leaders"]}
 
     @cached_property
     def _titles(self) -> tuple[re.Pattern, re.Pattern]:
@@ -168,8 +172,11 @@ class LeaderNameCheck(Check):
         after_title, before_title = self._titles
         text = ctx.doc.text
         for offset, segment in ctx.scope_ranges(self.scopes):
-            for start, end, wrong, (right, context) in self.matcher.finditer(segment):
+            for start, end, wrong, variant in self.table.finditer(segment):
                 start, end = offset + start, offset + end
+                right, context = variant.right, self._context[variant.right]
+                if joined_to_neighbour(text, start, end, edited_edges(variant, end - start), words()):
+                    continue  # 学习习近平: 学习 + 习近平, nothing typed twice
                 after = text[end : end + 16]
                 before = re.sub(r"[\s、，]", "", text[max(0, start - 6) : start])
                 if not (after_title.match(after) or before_title.search(before)
