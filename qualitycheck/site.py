@@ -48,6 +48,7 @@ from .columns.types import TYPE_LABELS, classify, is_junk_name, normalize_name, 
 from .document import Finding, finalize
 from .extract.dates import iter_dates
 from .sources import url_host
+from .text.leaders import harvest_leaders, title_mentions
 
 if TYPE_CHECKING:  # pragma: no cover
     from .config import Config
@@ -170,6 +171,9 @@ class PageFacts:
     messages: tuple[MessageFact, ...] = ()
     nav: tuple[tuple[str, str], ...] = ()
     guide: GuideFact | None = None
+    #: names a 领导信息 page lists, and the text around leaders' titles on any page (QC107)
+    leaders: tuple[str, ...] = ()
+    leader_mentions: tuple[str, ...] = ()
 
 
 # Name priorities for a column: navigation text and the list's own heading (both seen by users) >
@@ -376,6 +380,8 @@ def page_facts(page: "Page", *, body_limit: int = 300) -> PageFacts:
         messages=tuple(messages),
         nav=nav,
         guide=guide,
+        leaders=harvest_leaders(title, body if body.strip() else page_text),
+        leader_mentions=title_mentions(((title or "") + "\n" + body) if body.strip() else page_text),
     )
 
 
@@ -636,6 +642,10 @@ class SiteAccumulator:
         self._messages_total = 0  # message rows seen (with repeats)
         self._guides: dict[str, GuideFact] = {}
         self._guide_pages = 0
+        #: the site's own leaders (name → the 领导信息 page naming them) and the text around
+        #: leaders' titles on its pages (window → the first page showing it), for QC107
+        self.leaders: dict[str, str] = {}
+        self.leader_mentions: dict[str, str] = {}
         self._columns_cache: tuple[tuple[int, date], list[Column]] | None = None
 
     # -- adding --------------------------------------------------------------------------------
@@ -702,6 +712,11 @@ class SiteAccumulator:
             self._guide_pages += 1
             if len(self._guides) < 100_000:
                 self._guides[page_url] = facts.guide
+        for name in facts.leaders:
+            self.leaders.setdefault(name, page_url)
+        for mention in facts.leader_mentions:
+            if len(self.leader_mentions) < 200_000:
+                self.leader_mentions.setdefault(mention, page_url)
 
     def _col(self, key: str, url: str | None, provisional: bool = False) -> _Col:
         col = self._cols.get(key)

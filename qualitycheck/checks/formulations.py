@@ -7,11 +7,11 @@ from typing import Iterable
 
 from ..document import Finding
 from ..paths import DICTIONARIES_DIR
-from ..typo.confusables import confusable_chars
+from ..typo.confusables import wide_confusable_chars
 from ..typo.variants import VariantTable, edited_edges, joined_to_neighbour, one_edit_variants
 from ..typo.vocabulary import words
 from .base import Check, Context
-from .idioms import IDIOM_DIR, _splits_into_words, read_lexicon
+from .idioms import _splits_into_words
 from .registry import register
 from .typos import _load_yaml
 
@@ -53,7 +53,7 @@ class FormulationCheck(Check):
     @cached_property
     def table(self) -> VariantTable:
         phrases = [entry["text"] for entry in self.data["formulations"]]
-        confusable, vocabulary = _confusable(), words()
+        confusable, vocabulary = wide_confusable_chars(), words()
         accepted = set(self.data.get("accepted") or ())
         variants = (
             (wrong, variant)
@@ -80,13 +80,3 @@ class FormulationCheck(Check):
                     rule_id=f"formulation:{variant.right}",
                     evidence={"edit": variant.kind},
                 )
-
-
-def _confusable() -> dict[str, set[str]]:
-    """pycorrector's same-sound and similar-shape tables, widened by the idiom builder's sets
-    (same syllable by pypinyin, one-stroke shape edits): 裕 → 余 is only in the latter."""
-    merged = {ch: set(alts) for ch, alts in confusable_chars().items()}
-    for line in read_lexicon(IDIOM_DIR / "idiom_confusables.txt"):
-        right, _, wrongs = line.partition("\t")
-        merged.setdefault(right, set()).update(wrongs)
-    return merged

@@ -27,7 +27,7 @@ def _import_builtin_modules() -> None:
     # Importing a module registers its checks.
     from . import formulations, idioms, meta, typos  # noqa: F401
 
-    for name in ("columns", "identity", "links", "interaction", "spam_text"):
+    for name in ("columns", "identity", "links", "interaction", "spam_text", "site_leaders"):
         try:
             __import__(f"{__package__}.{name}")
         except ModuleNotFoundError as exc:

@@ -28,3 +28,20 @@ def confusable_chars() -> dict[str, set[str]]:
     for ch, similar in out.items():
         similar.discard(ch)
     return out
+
+
+@lru_cache(maxsize=1)
+def wide_confusable_chars() -> dict[str, set[str]]:
+    """confusable_chars widened by the idiom builder's sets (typos/idiom_confusables.txt: same
+    syllable by pypinyin, one-stroke shape edits), for short fixed lists (提法, a site's leaders)
+    where more candidates cost no precision: 裕 → 余 is only in the latter."""
+    merged = {ch: set(alts) for ch, alts in confusable_chars().items()}
+    path = DICTIONARIES_DIR / "typos" / "idiom_confusables.txt"
+    if path.is_file():
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line and not line.startswith("#"):
+                right, _, wrongs = line.partition("\t")
+                merged.setdefault(right, set()).update(wrongs)
+    for ch, similar in merged.items():
+        similar.discard(ch)
+    return merged
