@@ -7,7 +7,7 @@ from typing import Iterable
 
 from ..document import Finding
 from ..paths import DICTIONARIES_DIR
-from ..typo.confusables import wide_confusable_chars
+from ..typo.confusables import confusable_chars, wide_confusable_chars
 from ..typo.variants import VariantTable, edited_edges, joined_to_neighbour, one_edit_variants
 from ..typo.vocabulary import words
 from .base import Check, Context
@@ -58,7 +58,8 @@ class FormulationCheck(Check):
         variants = (
             (wrong, variant)
             for phrase in sorted(phrases, key=lambda p: (-len(p), p))
-            for wrong, variant in one_edit_variants(phrase, confusable, vocabulary=vocabulary, edge_doublings=False)
+            for wrong, variant in one_edit_variants(phrase, confusable, vocabulary=vocabulary, edge_doublings=False,
+                                                    word_confusable=confusable_chars())
             if wrong not in accepted and wrong not in vocabulary
             # 中国现代化 (中国 + 现代化) is a phrase of its own, not 中国式现代化 short of a character.
             and not (variant.kind == "deletion" and _splits_into_words(wrong, vocabulary))

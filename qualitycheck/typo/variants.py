@@ -34,6 +34,7 @@ def one_edit_variants(
     confusable: Mapping[str, Collection[str]],
     *,
     vocabulary: Collection[str] = (),
+    word_confusable: Mapping[str, Collection[str]] | None = None,
     deletions: bool = True,
     doublings: bool = True,
     edge_doublings: bool = True,
@@ -44,7 +45,8 @@ def one_edit_variants(
 
     A word substitution replaces two neighbouring characters that are a word of ``vocabulary`` by
     two confusable characters that are a word too (主义 → 注意); it is an edit of one word, the
-    way a pinyin input method makes it. ``edge_doublings``: the first or last character doubled
+    way a pinyin input method makes it; its characters come from ``word_confusable`` (default
+    ``confusable``: a narrower table keeps the pairs, one table squared, few). ``edge_doublings``: the first or last character doubled
     (习习近平) as well as an inner one (金山银银山).
     """
     n = len(phrase)
@@ -54,12 +56,14 @@ def one_edit_variants(
         for alt in sorted(confusable.get(ch, ())):
             if alt not in NUMERALS:
                 yield phrase[:i] + alt + phrase[i + 1:], Variant(phrase, "substitution", i)
+    if word_confusable is None:
+        word_confusable = confusable
     if word_substitutions and vocabulary:
         for i in range(n - 1):
             if phrase[i:i + 2] not in vocabulary or phrase[i] in NUMERALS or phrase[i + 1] in NUMERALS:
                 continue
-            for a in sorted(confusable.get(phrase[i], ())):
-                for b in sorted(confusable.get(phrase[i + 1], ())):
+            for a in sorted(word_confusable.get(phrase[i], ())):
+                for b in sorted(word_confusable.get(phrase[i + 1], ())):
                     if a + b in vocabulary and not NUMERALS.intersection(a + b):
                         yield phrase[:i] + a + b + phrase[i + 2:], Variant(phrase, "word-substitution", i)
     if deletions:
