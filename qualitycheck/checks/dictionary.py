@@ -12,6 +12,7 @@ import yaml
 
 from ..errors import DictionaryError
 from ..paths import DICTIONARIES_DIR
+from ..yamlfile import safe_load
 
 WORDING_DIR = DICTIONARIES_DIR / "wording"
 _REQUIRED_FILE_KEYS = ("code", "name", "rules")
@@ -100,7 +101,7 @@ def _as_list(value: Any) -> list[str]:
 
 def load_rule_file(path: Path) -> RuleFile:
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = safe_load(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError) as exc:
         raise DictionaryError(f"{path}：无法读取：{exc}") from None
     except yaml.YAMLError as exc:

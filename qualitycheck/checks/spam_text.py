@@ -20,6 +20,7 @@ import yaml
 from ..document import Finding
 from ..errors import DictionaryError
 from ..paths import DICTIONARIES_DIR
+from ..yamlfile import safe_load
 from .base import Check, Context
 from .links import SOURCE_VETO
 from .registry import register
@@ -163,7 +164,7 @@ def load_lexicon(folder: Path = TEXT_DIR) -> SpamLexicon:
         raise DictionaryError(f"{folder}：没有植入文字词表（*.yaml）")
     for path in files:
         try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+            data = safe_load(path.read_text(encoding="utf-8")) or {}
         except (OSError, yaml.YAMLError) as exc:
             raise DictionaryError(f"{path.name}：无法读取或 YAML 格式有误：{exc}") from None
         for key in ("window", "on_topic", "negation_before", "negation_after", "official_lottery",

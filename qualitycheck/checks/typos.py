@@ -13,9 +13,10 @@ from ..errors import DictionaryError
 from ..paths import DICTIONARIES_DIR
 from ..text.matcher import PhraseMatcher
 from ..typo.confusables import confusable_chars
+from ..typo.pairs import load_confusion_pairs  # noqa: F401  (re-exported for callers)
 from ..typo.variants import VariantTable, edited_edges, joined_to_neighbour, one_edit_variants
 from ..typo.vocabulary import words
-from ..typo.pairs import load_confusion_pairs  # noqa: F401  (re-exported for callers)
+from ..yamlfile import safe_load
 from .base import Check, Context
 from .registry import register
 
@@ -25,7 +26,7 @@ TYPO_DIR = DICTIONARIES_DIR / "typos"
 def _load_yaml(path) -> dict:
     """A dictionary file of this module, with a clear error for a broken one."""
     try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
+        return safe_load(path.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as exc:
         raise DictionaryError(f"{path}: {exc}") from None
 

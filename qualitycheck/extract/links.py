@@ -33,6 +33,7 @@ import yaml
 
 from ..errors import DictionaryError
 from ..paths import DICTIONARIES_DIR
+from ..yamlfile import safe_load
 from .hosts import host_of, is_gov_host, registrable_domain
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -160,7 +161,7 @@ def load_injection_dictionary(folder: Path = INJECTION_DIR) -> InjectionDictiona
     junk: list[TermRule] = []
     for path in sorted(folder.glob("*.yaml")):
         try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+            data = safe_load(path.read_text(encoding="utf-8")) or {}
         except yaml.YAMLError as exc:
             raise DictionaryError(f"{path.name}：YAML 格式有误：{exc}") from None
         category = data.get("category")

@@ -22,9 +22,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
-import yaml
 
 from ..paths import DICTIONARIES_DIR
+from ..yamlfile import safe_load
 
 if TYPE_CHECKING:  # pragma: no cover
     from .view import PageView
@@ -35,7 +35,7 @@ def regions() -> dict[str, Any]:
     path = DICTIONARIES_DIR / "identity" / "regions.yaml"
     if not path.is_file():
         return {"by_prefix": {}, "by_abbr": {}}
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    data = safe_load(path.read_text(encoding="utf-8")) or {}
     by_prefix: dict[str, dict] = {}
     by_abbr: dict[str, dict] = {}
     for row in data.get("provinces", []):
