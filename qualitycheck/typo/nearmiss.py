@@ -56,59 +56,80 @@ class NearMissIndex:
         # Sorted, so that where a span is one edit from several entries the same one is chosen
         # in every process (set order follows the per-process string hash).
         ordered = sorted(self.entries)
-        # blanked key -> [(entry, position)]. The blank's place is part of the key, so all entries
-        # under one key share the position; built a position at a time (this runs at start-up).
-        self._subst: dict[str, list[tuple[str, int]]] = {}
+        # blanked key -> the entry, or a list of entries when several share the key. The blank's
+        # place is part of the key, so it is also the changed position. A plain string per key
+        # keeps the index to few objects: it is built at every cold start.
+        subst: dict[str, str | list[str]] = {}
         for i in range(self.lengths[-1] if self.lengths else 0):
             group = [e for e in ordered if len(e) > i]
             for key, entry in zip([e[:i] + _BLANK + e[i + 1:] for e in group], group):
-                hits = self._subst.get(key)
-                if hits is None:
-                    self._subst[key] = [(entry, i)]
+                hit = subst.get(key)
+                if hit is None:
+                    subst[key] = entry
+                elif isinstance(hit, str):
+                    subst[key] = [hit, entry]
                 else:
-                    hits.append((entry, i))
-        # swapped form -> (entry, position of the first swapped character)
-        self._swap: dict[str, tuple[str, int]] = {}
-        for entry in ordered:
-            for i in range(len(entry) - 1):
-                if entry[i] != entry[i + 1]:
-                    swapped = entry[:i] + entry[i + 1] + entry[i] + entry[i + 2:]
-                    if swapped not in self.entries and swapped not in self._swap:
-                        self._swap[swapped] = (entry, i)
-        # Half-keys: a one-substitution variant of an entry of length >= 4 keeps either its first
-        # two or its last two characters, so a span whose halves match no entry's or swapped
-        # form's is skipped at once (most spans of a text).
-        self._heads: set[tuple[int, str]] = {(len(e), e[:2]) for e in self.entries}
-        self._tails: set[tuple[int, str]] = {(len(e), e[-2:]) for e in self.entries}
-        self._heads |= {(len(w), w[:2]) for w in self._swap}
-        self._tails |= {(len(w), w[-2:]) for w in self._swap}
-        # bigram -> [(span length, its offset in the span)]: the half-keys, for finditer's scan.
-        self._bigram_roles: dict[str, list[tuple[int, int]]] = {}
-        for length, head in self._heads:
-            self._bigram_roles.setdefault(head, []).append((length, 0))
-        for length, tail in self._tails:
-            self._bigram_roles.setdefault(tail, []).append((length, length - 2))
+                    hit.append(entry)
+        self._subst = subst
+        # bigram -> the (span length, offset in the span) it can stand at: a one-substitution
+        # variant of an entry keeps its first two or its last two characters, and so does a swap,
+        # except a swap of the middle pair of a four-character entry (按就部班: first and third,
+        # second and fourth). A text is scanned with one lookup per character pair; most spans
+        # are skipped at once.
+        roles: dict[str, list[tuple[int, int]]] = {}
+        shared: dict[tuple[int, int], tuple[int, int]] = {}
+
+        def add(bigram: str, length: int, offset: int) -> None:
+            role = shared.setdefault((length, offset), (length, offset))
+            have = roles.get(bigram)
+            if have is None:
+                roles[bigram] = [role]
+            elif role not in have:
+                have.append(role)
+
+        for e in ordered:
+            n = len(e)
+            add(e[:2], n, 0)
+            add(e[-2:], n, n - 2)
+            if n == 4:
+                add(e[0] + e[2], 4, 0)
+                add(e[1] + e[3], 4, 2)
+        self._bigram_roles = roles
 
     def __len__(self) -> int:
         return len(self.entries)
 
     def lookup(self, span: str) -> NearMiss | None:
         """The entry ``span`` is one edit away from, if any (``span`` itself not an entry)."""
-        if span in self.entries:
+        entries = self.entries
+        if span in entries:
             return None
         n = len(span)
-        if (n, span[:2]) not in self._heads and (n, span[-2:]) not in self._tails:
+        if (n, 0) not in self._bigram_roles.get(span[:2], ()) and (n, n - 2) not in self._bigram_roles.get(span[-2:], ()):
             return None
-        swap = self._swap.get(span)
+        return self._match(span)
+
+    def _match(self, span: str) -> NearMiss | None:
+        """lookup() for a span the scan already found a candidate (not an entry, halves known)."""
+        entries, n = self.entries, len(span)
+        swap: tuple[str, int] | None = None
+        for i in range(n - 1):
+            if span[i] != span[i + 1]:
+                swapped = span[:i] + span[i + 1] + span[i] + span[i + 2:]
+                # the smallest entry wins, so the choice does not follow the string hash
+                if swapped in entries and (swap is None or swapped < swap[0]):
+                    swap = (swapped, i)
         if swap is not None:
             return NearMiss(0, n, span, swap[0], "transposition", swap[1])
-        for i, ch in enumerate(span):
-            hits = self._subst.get(span[:i] + _BLANK + span[i + 1:])
-            if not hits:
+        subst, confusable = self._subst, self.confusable
+        for i in range(n):
+            hit = subst.get(span[:i] + _BLANK + span[i + 1:])
+            if hit is None:
                 continue
-            for entry, pos in hits:
-                if ch in self.confusable.get(entry[pos], ()):
-                    return NearMiss(0, n, span, entry, "substitution", pos)
+            ch = span[i]
+            for entry in (hit,) if hit.__class__ is str else hit:
+                if ch in confusable.get(entry[i], ()):
+                    return NearMiss(0, n, span, entry, "substitution", i)
         return None
 
     def finditer(self, text: str, is_word: Callable[[str], bool] = lambda s: False) -> Iterator[NearMiss]:
@@ -132,7 +153,7 @@ class NearMissIndex:
                     continue
                 for length in sorted(candidates[start], reverse=True):
                     span = run[start:start + length]
-                    miss = self.lookup(span)
+                    miss = None if span in self.entries else self._match(span)
                     if miss is not None and not is_word(span):
                         at = run_start + start
                         yield NearMiss(at, at + length, span, miss.right, miss.kind, miss.position)
