@@ -16,6 +16,7 @@ from typing import Callable, Iterable, Iterator, Mapping
 
 _BLANK = "\x00"
 _HAN_RUN = re.compile("[\u3400-\u4dbf\u4e00-\u9fff]{4,}")
+_HAN_ONLY = re.compile("[\u3400-\u4dbf\u4e00-\u9fff]+")
 
 
 def is_han(ch: str) -> bool:
@@ -50,7 +51,7 @@ class NearMissIndex:
                 gc.enable()
 
     def _build(self, entries: Iterable[str], confusable: Mapping[str, Iterable[str]], min_len: int, max_len: int) -> None:
-        self.entries = frozenset(e for e in entries if min_len <= len(e) <= max_len and all(map(is_han, e)))
+        self.entries = frozenset(e for e in entries if min_len <= len(e) <= max_len and _HAN_ONLY.fullmatch(e))
         self.confusable = {ch: frozenset(alts) for ch, alts in confusable.items()}
         self.lengths = tuple(sorted({len(e) for e in self.entries}))
         # Sorted, so that where a span is one edit from several entries the same one is chosen
@@ -77,23 +78,21 @@ class NearMissIndex:
         # second and fourth). A text is scanned with one lookup per character pair; most spans
         # are skipped at once.
         roles: dict[str, list[tuple[int, int]]] = {}
-        shared: dict[tuple[int, int], tuple[int, int]] = {}
-
-        def add(bigram: str, length: int, offset: int) -> None:
-            role = shared.setdefault((length, offset), (length, offset))
-            have = roles.get(bigram)
-            if have is None:
-                roles[bigram] = [role]
-            elif role not in have:
-                have.append(role)
-
+        shared: dict[tuple[int, int], tuple[int, int]] = {}  # one tuple object per role
         for e in ordered:
             n = len(e)
-            add(e[:2], n, 0)
-            add(e[-2:], n, n - 2)
+            pairs = [(e[:2], 0), (e[-2:], n - 2)]
             if n == 4:
-                add(e[0] + e[2], 4, 0)
-                add(e[1] + e[3], 4, 2)
+                pairs += [(e[0] + e[2], 0), (e[1] + e[3], 2)]
+            for bigram, offset in pairs:
+                role = shared.get((n, offset))
+                if role is None:
+                    role = shared[(n, offset)] = (n, offset)
+                have = roles.get(bigram)
+                if have is None:
+                    roles[bigram] = [role]
+                elif role not in have:
+                    have.append(role)
         self._bigram_roles = roles
 
     def __len__(self) -> int:
