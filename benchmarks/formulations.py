@@ -20,7 +20,6 @@ Exit status 1 when an example is missed or a sentence of xxqg_neg dev or a real 
 from __future__ import annotations
 
 import argparse
-import gzip
 import json
 import sys
 from pathlib import Path
@@ -29,13 +28,11 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from spam_text import article, interleaved_check_seconds, real_pages  # noqa: E402
+from spam_text import article, interleaved_check_seconds, official_sentences, real_page_documents, real_pages  # noqa: E402
 
 from qualitycheck.api import check_document  # noqa: E402
 from qualitycheck.config import Config  # noqa: E402
 from qualitycheck.extract.loader import document_from_bytes  # noqa: E402
-from qualitycheck.extract.page import read_page  # noqa: E402
-from qualitycheck.inspect import page_document  # noqa: E402
 
 SERIOUS = Config.from_dict({"select": ["QC104", "QC106"]})
 EXAMPLES = [
@@ -67,16 +64,11 @@ def main(argv: list[str] | None = None) -> int:
 
     if not args.no_lm_corpus:
         seen = found = 0
-        for path in sorted((ROOT / "corpora" / "lm").glob("*.txt.gz")):
-            with gzip.open(path, "rt", encoding="utf-8") as handle:
-                for line in handle:
-                    line = line.strip()
-                    if not line:
-                        continue
-                    seen += 1
-                    for f in findings(line):
-                        found += 1
-                        print(f"  corpora/lm {path.name}: {f.code} {f.match}→{f.suggestions}: {line[:70]}")
+        for name, line in official_sentences():
+            seen += 1
+            for f in findings(line):
+                found += 1
+                print(f"  corpora/lm {name}: {f.code} {f.match}→{f.suggestions}: {line[:70]}")
         print(f"corpora/lm: {seen} sentences, QC104/QC106 findings {found} (in-sample: the guards were tuned here)")
 
     def rows(name: str) -> list[dict]:
@@ -90,15 +82,9 @@ def main(argv: list[str] | None = None) -> int:
     for s, f in hits:
         print(f"  {f.code} {f.match}→{f.suggestions}: {s[:60]}")
 
-    pages = real_pages(args.shared)
-    page_hits = []
-    for path, url in pages:
-        data = path.read_bytes()
-        for doc in (document_from_bytes(data, path.name, kind="html", url=url),
-                    page_document(read_page(data, source=path.name, url=url))):
-            page_hits += [(path.name, f) for f in check_document(doc, SERIOUS)]
+    page_hits = [(name, f) for name, doc in real_page_documents(args.shared) for f in check_document(doc, SERIOUS)]
     bad += len(page_hits)
-    print(f"real pages: {len(pages)} pages, two page paths each, QC104/QC106 findings {len(page_hits)}")
+    print(f"real pages: {len(real_pages(args.shared))} pages, two page paths each, QC104/QC106 findings {len(page_hits)}")
     for name, f in page_hits:
         print(f"  {name}: {f.code} {f.match}→{f.suggestions}")
 

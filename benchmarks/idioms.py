@@ -23,7 +23,6 @@ sets (xxqg_neg dev, real pages) gets a QC105 finding.
 from __future__ import annotations
 
 import argparse
-import gzip
 import json
 import sys
 from collections import Counter
@@ -33,13 +32,11 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from spam_text import article, interleaved_check_seconds, real_pages  # noqa: E402
+from spam_text import article, interleaved_check_seconds, official_sentences, real_page_documents, real_pages  # noqa: E402
 
 from qualitycheck.api import check_document  # noqa: E402
 from qualitycheck.config import Config  # noqa: E402
 from qualitycheck.extract.loader import document_from_bytes  # noqa: E402
-from qualitycheck.extract.page import read_page  # noqa: E402
-from qualitycheck.inspect import page_document  # noqa: E402
 
 ONLY = Config.from_dict({"select": ["QC105"]})
 EXAMPLES = [
@@ -99,31 +96,22 @@ def main(argv: list[str] | None = None) -> int:
     for s, m, sug in hits:
         print(f"  {m}→{sug}: {s[:60]}")
 
-    pages = real_pages(args.shared)
     page_hits = Counter()
-    for path, url in pages:
-        data = path.read_bytes()
-        for doc in (document_from_bytes(data, path.name, kind="html", url=url),
-                    page_document(read_page(data, source=path.name, url=url))):
-            for f in check_document(doc, ONLY):
-                page_hits[(path.name, f.match, tuple(f.suggestions))] += 1
+    for name, doc in real_page_documents(args.shared):
+        for f in check_document(doc, ONLY):
+            page_hits[(name, f.match, tuple(f.suggestions))] += 1
     bad += sum(page_hits.values())
-    print(f"real pages: {len(pages)} pages, two page paths each, QC105 findings {sum(page_hits.values())}")
+    print(f"real pages: {len(real_pages(args.shared))} pages, two page paths each, QC105 findings {sum(page_hits.values())}")
     for (name, m, sug), n in page_hits.items():
         print(f"  {name}: {m}→{list(sug)} ×{n}")
 
     if args.lm_corpus:
         seen = found = 0
-        for path in sorted((ROOT / "corpora" / "lm").glob("*.txt.gz")):
-            with gzip.open(path, "rt", encoding="utf-8") as handle:
-                for line in handle:
-                    line = line.strip()
-                    if not line:
-                        continue
-                    seen += 1
-                    for f in text_findings(line):
-                        found += 1
-                        print(f"  corpora/lm {path.name}: {f.match}→{f.suggestions}: {line[:70]}")
+        for name, line in official_sentences():
+            seen += 1
+            for f in text_findings(line):
+                found += 1
+                print(f"  corpora/lm {name}: {f.match}→{f.suggestions}: {line[:70]}")
         print(f"corpora/lm: {seen} sentences, QC105 findings {found} (in-sample: the accepted list was tuned here)")
 
     text = article()

@@ -34,6 +34,7 @@ import time
 from collections import Counter
 from html import escape
 from pathlib import Path
+from typing import Iterator
 from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -145,6 +146,30 @@ def article(chars: int = 5000) -> str:
         if n >= chars:
             break
     return "\n".join(out)[:chars]
+
+
+def official_sentences() -> Iterator[tuple[str, str]]:
+    """(file name, sentence) for every non-empty line of corpora/lm (~600k official sentences)."""
+    import gzip
+
+    for path in sorted((ROOT / "corpora" / "lm").glob("*.txt.gz")):
+        with gzip.open(path, "rt", encoding="utf-8") as handle:
+            for line in handle:
+                line = line.strip()
+                if line:
+                    yield path.name, line
+
+
+def real_page_documents(shared: Path) -> Iterator[tuple[str, object]]:
+    """(file name, Document) for each real page through both page paths: `check page.html` and
+    lint-site's page reader."""
+    from qualitycheck.extract.page import read_page
+    from qualitycheck.inspect import page_document
+
+    for path, url in real_pages(shared):
+        data = path.read_bytes()
+        yield path.name, document_from_bytes(data, path.name, kind="html", url=url)
+        yield path.name, page_document(read_page(data, source=path.name, url=url))
 
 
 def interleaved_check_seconds(text: str, configs: list[Config], repeat: int) -> list[float]:

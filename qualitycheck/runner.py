@@ -539,32 +539,25 @@ def _serious_item(state: SiteState) -> dict:
     }
 
 
+def _one_error_vetoes(state: SiteState, code: str, item: str, rule_source: str) -> dict:
+    """A single-veto item that one finding of ``code`` fails."""
+    count = state.findings_by_code.get(code, 0)
+    return {"item": item, "failed": count > 0, "count": count, "threshold": 1,
+            "rule_source": rule_source, "evidence": [], "codes": [code]}
+
+
 def _leader_name_item(state: SiteState) -> dict:
     """严重错误: a leader's name written wrong is the 2015 criteria's example of a single-veto typo."""
-    count = state.findings_by_code.get("QC104", 0)
-    return {
-        "item": "严重错误（领导人姓名错误）",
-        "failed": count > 0,
-        "count": count,
-        "threshold": 1,
-        "rule_source": "国办发〔2015〕15号 单项否决·严重错误（严重错别字，如党和国家领导人姓名错误）；国办秘函〔2019〕19号 严重表述错误",
-        "evidence": [],
-        "codes": ["QC104"],
-    }
+    return _one_error_vetoes(
+        state, "QC104", "严重错误（领导人姓名错误）",
+        "国办发〔2015〕15号 单项否决·严重错误（严重错别字，如党和国家领导人姓名错误）；国办秘函〔2019〕19号 严重表述错误")
 
 
 def _formulation_item(state: SiteState) -> dict:
     """严重表述错误: a misspelled fixed formulation of the Party's theory or the state's institutions."""
-    count = state.findings_by_code.get("QC106", 0)
-    return {
-        "item": "严重错误（规范表述错误）",
-        "failed": count > 0,
-        "count": count,
-        "threshold": 1,
-        "rule_source": "国办秘函〔2019〕19号 单项否决·严重问题 第1项（严重表述错误）；国办发〔2015〕15号 单项否决·严重错误（严重错别字）",
-        "evidence": [],
-        "codes": ["QC106"],
-    }
+    return _one_error_vetoes(
+        state, "QC106", "严重错误（规范表述错误）",
+        "国办秘函〔2019〕19号 单项否决·严重问题 第1项（严重表述错误）；国办发〔2015〕15号 单项否决·严重错误（严重错别字）")
 
 
 def _summary(sites: dict[str, SiteState], verdicts: dict[str, list[dict]], as_of: date, n_pages: int,
