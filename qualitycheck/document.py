@@ -164,11 +164,19 @@ class Finding:
         return out
 
 
+#: A language-model guess (QC103) inside a phrase that a list check reports whole (an idiom, a
+#: formulation, a leader's name, a known wrong phrase) says the same thing twice: the list
+#: check's finding, which names the whole right phrase, is kept.
+_GUESS_CODES = frozenset({"QC103"})
+_WHOLE_PHRASE_CODES = frozenset({"QC101", "QC104", "QC105", "QC106"})
+
+
 def finalize(findings: Iterable[Finding]) -> list[Finding]:
     """Sort findings and drop duplicates (same code, span and suggestion).
 
     Where two findings cover the same span, the one with the higher severity
     (then the lower code) is kept: an outdated agency name is not also a typo.
+    A QC103 guess inside the span of a QC101/QC104/QC105/QC106 finding is dropped.
     """
     best: dict[tuple, Finding] = {}
     for f in findings:
@@ -177,4 +185,10 @@ def finalize(findings: Iterable[Finding]) -> list[Finding]:
         prev = best.get(key)
         if prev is None or (SEVERITY_RANK[f.severity], prev.code) > (SEVERITY_RANK[prev.severity], f.code):
             best[key] = f
-    return sorted(best.values(), key=Finding.sort_key)
+    kept = list(best.values())
+    wholes = [(f.url or f.source, f.span.start, f.span.end) for f in kept if f.span and f.code in _WHOLE_PHRASE_CODES]
+    if wholes:
+        kept = [f for f in kept if not (
+            f.span and f.code in _GUESS_CODES
+            and any(src == (f.url or f.source) and start <= f.span.start and f.span.end <= end for src, start, end in wholes))]
+    return sorted(kept, key=Finding.sort_key)

@@ -124,3 +124,11 @@ def test_edge_guard():
     assert not joined_to_neighbour("学习习习近平", 2, 6, (True, False), vocab)  # 习习 is the doubling itself
     assert joined_to_neighbour("现代化国家", 0, 4, (True, True), vocab)
     assert not joined_to_neighbour("现代化国家", 0, 4, (True, False), vocab)
+
+
+def test_the_language_model_does_not_report_a_character_of_a_flagged_formulation_again():
+    text = "以马克思烈宁主义为指导。"
+    found = [(f.code, f.match) for f in check_text(text) if f.code.startswith("QC1")]
+    assert found == [("QC106", "马克思烈宁主义")]
+    # with the formulation check off, the language model's guess is still reported
+    assert [f.code for f in check_text(text, ignore=["QC106"]) if f.code.startswith("QC1")] == ["QC103"]
