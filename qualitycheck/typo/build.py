@@ -10,6 +10,9 @@ Options:
   source folders (see :mod:`qualitycheck.typo.corpus`) and the dictionary files in
   ``dictionaries/typo/`` (see :mod:`qualitycheck.typo.dictdata`); without it the build reads
   only what is in the repository.
+* ``--import-xwlb CHECKOUT --csc ../shared/data/csc`` adds 新闻联播 transcripts (a checkout of
+  china-data/xwlb, MIT) as ``corpora/lm/xwlb-*.txt.gz``, leaving out every sentence that shares 16
+  characters with a CSC dev sentence (run it after ``--import-from``, which clears the folder).
 * ``--arpa PATH`` also writes the model as an ARPA file that kenlm can load (this is the
   language model handed to pycorrector's ``Corrector`` by ``--engine pycorrector``).
 
@@ -22,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import collections
+import gzip
 import json
 import sys
 import time
@@ -204,11 +208,39 @@ def build(corpus_dir: Path, out_dir: Path, order: int = ORDER, log=print) -> dic
     return {"model": model, "meta": meta}
 
 
+def _import_xwlb(checkout: Path, corpus_dir: Path, csc_dir: Path, years: str) -> dict:
+    """corpora/lm/xwlb-*.txt.gz from a china-data/xwlb checkout, without the sentences already in
+    the other shards and without any sentence sharing 16 characters with a CSC dev sentence."""
+    from .corpus import _sentences, import_xwlb, overlap_windows
+
+    first, _, last = years.partition("-")
+    exclude: set[str] = set()
+    for p in sorted(corpus_dir.glob("*.txt.gz")):
+        if not p.name.startswith("xwlb-"):
+            with gzip.open(p, "rt", encoding="utf-8") as f:
+                exclude.update(line.rstrip("\n") for line in f)
+    csc: list[str] = []
+    for p in sorted(csc_dir.glob("*/*.jsonl")):
+        for line in p.read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                row = json.loads(line)
+                csc += [row.get("source") or "", row.get("target") or ""]
+    exclude |= {s.strip() for s in csc} | set(_sentences(csc))
+    return import_xwlb(checkout / "assets", corpus_dir, range(int(first), int(last or first) + 1), exclude,
+                       overlap_windows(csc))
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m qualitycheck.typo.build", description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--import-from", metavar="SHARED_DATA",
                     help="re-assemble corpora/lm and dictionaries/typo from this folder first")
+    ap.add_argument("--import-xwlb", metavar="CHECKOUT",
+                    help="add 新闻联播 transcripts from a checkout of china-data/xwlb to corpora/lm first "
+                         "(needs --csc: their sentences are kept out)")
+    ap.add_argument("--xwlb-years", default="2018-2026", help="years of 新闻联播 to take (default 2018-2026)")
+    ap.add_argument("--csc", metavar="FOLDER", help="the CSC dev files (sighan15/, gen_xxqg/, xxqg_neg/), "
+                    "read only to keep their sentences out of the imported text")
     ap.add_argument("--corpus", default=str(REPO / "corpora" / "lm"))
     ap.add_argument("--dictionaries", default=str(REPO / "dictionaries" / "typo"))
     ap.add_argument("--out", default=str(REPO / "models" / "typo"))
@@ -231,6 +263,11 @@ def main(argv: list[str] | None = None) -> int:
         from .dictdata import import_dictionaries
         print("dictionaries:", json.dumps(import_dictionaries(args.import_from, args.dictionaries),
                                           ensure_ascii=False))
+    if args.import_xwlb:
+        if not args.csc:
+            ap.error("--import-xwlb needs --csc FOLDER (the dev sets to keep out of the corpus)")
+        print("xwlb:", json.dumps(_import_xwlb(Path(args.import_xwlb), Path(args.corpus), Path(args.csc),
+                                               args.xwlb_years), ensure_ascii=False))
     res = build(Path(args.corpus), Path(args.out), order=args.order)
     from .dictdata import build_tables
     print("tables:", json.dumps(build_tables(Path(args.dictionaries), Path(args.out), res["model"]),

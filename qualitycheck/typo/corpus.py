@@ -133,6 +133,75 @@ def import_corpora(shared_data: str | Path, out_dir: str | Path) -> dict:
     return stats
 
 
+_XWLB_NOISE = re.compile(r"^\s*(?:中国网络电视台消息|央视网消息)\s*[（(]新闻联播[）)][：:]\s*|[（(](?:视频编辑|文字编辑|编辑)[：:][^）)]*[）)]")
+
+
+def xwlb_sentences(assets: Path, years: Iterable[int]) -> Iterator[str]:
+    """新闻联播 item texts from a checkout of china-data/xwlb (``assets/YYYY/YYYYMMDD.json``: the
+    CCTV page's JSON, each item's ``video_detail.content`` in <p> markup), cut into sentences.
+    A truncated or unreadable day file is skipped."""
+    import json
+
+    for year in years:
+        for p in sorted((assets / str(year)).glob("*.json")):
+            try:
+                items = json.loads(p.read_text(encoding="utf-8")).get("videoList") or []
+            except (OSError, ValueError):
+                continue
+            for item in items:
+                body = ((item or {}).get("video_detail") or {}).get("content") or ""
+                body = re.sub(r"</p>|<br\s*/?>", "\n", body, flags=re.I)
+                body = html.unescape(_TAG.sub("", body))
+                yield from _sentences(_XWLB_NOISE.sub("", line) for line in body.splitlines())
+
+
+#: Width of the windows shared with a CSC sentence that keep a 新闻联播 sentence out of the corpus.
+OVERLAP_WIDTH = 16
+
+
+def overlap_windows(sentences: Iterable[str], width: int = OVERLAP_WIDTH) -> set[str]:
+    """Every ``width``-character stretch of ``sentences`` (the CSC dev files' sources and targets)."""
+    return {s[i:i + width] for s in sentences for i in range(len(s) - width + 1)}
+
+
+def import_xwlb(assets: str | Path, out_dir: str | Path, years: Iterable[int], exclude: set[str],
+                windows: set[str] = frozenset(), width: int = OVERLAP_WIDTH) -> dict:
+    """Write the 新闻联播 sentences as ``xwlb-NN.txt.gz`` shards (deterministic bytes), leaving out
+    those in ``exclude`` (the sentences already in corpora/lm) and those sharing a ``width``-
+    character stretch with ``windows`` (the CSC dev sentences: 新闻联播 and 学习强国 report the same
+    news, so an exact-sentence check would let the dev sets' own text into the model)."""
+    out_dir = Path(out_dir)
+    for old in out_dir.glob("xwlb-*.txt.gz"):
+        old.unlink()
+    seen = set(exclude)
+    shard = nchars = nsent = han_total = 0
+    f = raw = None
+    dropped = 0
+    for s in xwlb_sentences(Path(assets), years):
+        if s in seen:
+            continue
+        seen.add(s)
+        if windows and any(s[i:i + width] in windows for i in range(len(s) - width + 1)):
+            dropped += 1
+            continue
+        if f is None or nchars >= _SHARD_CHARS:
+            if f is not None:
+                f.close()
+                raw.close()
+            shard += 1
+            raw = open(out_dir / f"xwlb-{shard:02d}.txt.gz", "wb")
+            f = gzip.GzipFile(fileobj=raw, mode="wb", compresslevel=9, mtime=0)
+            nchars = 0
+        f.write((s + "\n").encode("utf-8"))
+        nchars += len(s)
+        nsent += 1
+        han_total += len(_HAN.findall(s))
+    if f is not None:
+        f.close()
+        raw.close()
+    return {"sentences": nsent, "han_chars": han_total, "shards": shard, "dropped_overlap": dropped}
+
+
 def iter_corpus(corpus_dir: str | Path) -> Iterator[str]:
     """Yield training sentences from the gzip shards, in a fixed order."""
     for p in sorted(Path(corpus_dir).glob("*.txt.gz")):
