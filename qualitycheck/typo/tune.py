@@ -8,7 +8,7 @@
 2. Fits a logistic regression over the engine's FEATURES (a linear score; no data of the dev
    sets enters the model or the dictionaries, only these ~20 weights).
 3. Sweeps the decision threshold with the full engine and keeps the one with the best mean
-   lenient F1 on the error sets among those that change at most 2% of the clean official
+   lenient F1 on the error sets among those that change at most 1% (MAX_CLEAN_CHANGED) of the clean official
    sentences (xxqg_neg) with lenient precision >= 0.8.  Writes params.json and prints the log.
 """
 from __future__ import annotations
@@ -22,6 +22,10 @@ import numpy as np
 from .candidates import protected_mask
 from .engine import DEFAULT_MODEL_DIR, FEATURES, TypoEngine
 from .trees import TreeEnsemble
+
+#: Share of clean official sentences (xxqg_neg) the engine may change at the chosen threshold, on
+#: the held-out halves: the typo-engine issue's bar (it was 2% before the 新闻联播 corpus).
+MAX_CLEAN_CHANGED = 0.01
 
 DEV = {"sighan15": "sighan15/train.jsonl", "gen_xxqg": "gen_xxqg/dev.jsonl",
        "xxqg_neg": "xxqg_neg/dev.jsonl"}
@@ -98,7 +102,7 @@ def _eval_grid(eng: TypoEngine, data: dict, parity: int | None, grid) -> list[di
             sub = rows if parity is None else rows[parity::2]
             res[k] = evaluate(eng, sub)
         f1 = (res["sighan15"]["f1"] + res["gen_xxqg"]["f1"]) / 2
-        ok = res["xxqg_neg"]["fpr"] <= 0.02 and min(res["sighan15"]["p"], res["gen_xxqg"]["p"]) >= 0.8
+        ok = res["xxqg_neg"]["fpr"] <= MAX_CLEAN_CHANGED and min(res["sighan15"]["p"], res["gen_xxqg"]["p"]) >= 0.8
         log.append({"threshold": th, **res, "mean_f1": round(f1, 4), "ok": ok})
         print(("all " if parity is None else f"fold{parity} ") + json.dumps(log[-1], ensure_ascii=False),
               flush=True)
@@ -145,7 +149,7 @@ def main(argv=None) -> int:
         for k in DEV:
             row[k] = {m: round((a[k][m] + b[k][m]) / 2, 4) for m in ("p", "r", "f1", "fpr")}
         row["mean_f1"] = round((row["sighan15"]["f1"] + row["gen_xxqg"]["f1"]) / 2, 4)
-        row["ok"] = row["xxqg_neg"]["fpr"] <= 0.02 and min(row["sighan15"]["p"], row["gen_xxqg"]["p"]) >= 0.8
+        row["ok"] = row["xxqg_neg"]["fpr"] <= MAX_CLEAN_CHANGED and min(row["sighan15"]["p"], row["gen_xxqg"]["p"]) >= 0.8
         cv_log.append(row)
         print("cv " + json.dumps(row, ensure_ascii=False), flush=True)
     best = None
