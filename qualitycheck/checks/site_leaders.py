@@ -19,14 +19,14 @@ if TYPE_CHECKING:
 @register
 class SiteLeaderNameCheck(SiteCheck):
     """A name one edit from one of the site's own leaders, written beside a leader's title on
-    one of its pages (the 领导信息 page lists 张伟 as 县长; a news page says 县长张玮): a same-sound
+    one of its pages (the 领导信息 page lists 张伟 as 县长; a news page says 县长张为): a same-sound
     or similar-shape character, a character typed twice, an inner one dropped, or two swapped.
 
     The names come from the site's own 领导之窗 / 领导信息 pages (张伟，男，汉族……; 县长：张伟;
     姓名：张伟; surnames of dictionaries/typos/surnames.txt), read during `lint-site`, crawls and
-    the cluster run alike. A name of the list is never a misspelling of another (两位领导 张伟
-    and 张玮 both pass). The surname of a two-character name is never replaced: 张伟 and 章伟 are
-    more likely two people. Reported as an error; the national criteria make only the Party's and
+    the cluster run alike. A name of the list is never a misspelling of another (two leaders 王芳
+    and 王方 both pass). The surname is never replaced: 张伟 and 章伟 are more likely two people.
+    Only the text around titles is compared (a name after 、 in a list of leaders is not). Reported as an error; the national criteria make only the Party's and
     state's leaders' names a single veto (QC104), so this finding does not fail the site by itself.
     """
 
