@@ -143,7 +143,13 @@ class TypoEngine:
     def _top_neighbours(src, dst, lp, han, lp1, V, k: int = 32) -> np.ndarray:
         ok = han[dst]
         src, dst, lp = src[ok], dst[ok], lp[ok]
-        o = np.lexsort((-lp, src))
+        if len(lp) and -128.0 < float(lp.min()) and float(lp.max()) <= 0.0:
+            # By source, then by descending log-probability, as one stable sort of a composite
+            # key (exact in float64: src * 128 is an integer and 0 <= -lp < 128) -- half the time of
+            # lexsort, which is a third of the engine's load.
+            o = np.argsort(src * 128.0 - lp.astype(np.float64), kind="stable")
+        else:
+            o = np.lexsort((-lp, src))
         src, dst = src[o], dst[o]
         first = np.concatenate([[True], src[1:] != src[:-1]]) if len(src) else np.zeros(0, bool)
         gstart = np.maximum.accumulate(np.where(first, np.arange(len(src)), 0))
