@@ -107,29 +107,7 @@ def import_corpora(shared_data: str | Path, out_dir: str | Path) -> dict:
         root = shared_data / "corpora" / folder
         if not root.exists():
             raise FileNotFoundError(f"missing corpus folder {root}")
-        shard, nchars, nsent, han_total = 0, 0, 0, 0
-        f = None
-        for s in _sentences(reader(root)):
-            if s in seen:
-                continue
-            seen.add(s)
-            if f is None or nchars >= _SHARD_CHARS:
-                if f is not None:
-                    f.close()
-                shard += 1
-                # mtime=0 keeps the gzip bytes deterministic
-                raw = open(out_dir / f"{prefix}-{shard:02d}.txt.gz", "wb")
-                f = gzip.GzipFile(fileobj=raw, mode="wb", compresslevel=9, mtime=0)
-                f._raw = raw  # type: ignore[attr-defined]
-                nchars = 0
-            f.write((s + "\n").encode("utf-8"))
-            nchars += len(s)
-            nsent += 1
-            han_total += len(_HAN.findall(s))
-        if f is not None:
-            f.close()
-            f._raw.close()  # type: ignore[attr-defined]
-        stats[prefix] = {"sentences": nsent, "han_chars": han_total, "shards": shard}
+        stats[prefix] = _write_shards(_unseen(_sentences(reader(root)), seen), out_dir, prefix)
     return stats
 
 
@@ -173,33 +151,52 @@ def import_xwlb(assets: str | Path, out_dir: str | Path, years: Iterable[int], e
     out_dir = Path(out_dir)
     for old in out_dir.glob("xwlb-*.txt.gz"):
         old.unlink()
-    seen = set(exclude)
-    shard = nchars = nsent = han_total = 0
-    f = raw = None
     dropped = 0
-    for s in xwlb_sentences(Path(assets), years):
-        if s in seen:
-            continue
-        seen.add(s)
-        if windows and any(s[i:i + width] in windows for i in range(len(s) - width + 1)):
-            dropped += 1
-            continue
-        if f is None or nchars >= _SHARD_CHARS:
-            if f is not None:
-                f.close()
-                raw.close()
-            shard += 1
-            raw = open(out_dir / f"xwlb-{shard:02d}.txt.gz", "wb")
-            f = gzip.GzipFile(fileobj=raw, mode="wb", compresslevel=9, mtime=0)
-            nchars = 0
-        f.write((s + "\n").encode("utf-8"))
-        nchars += len(s)
-        nsent += 1
-        han_total += len(_HAN.findall(s))
-    if f is not None:
-        f.close()
-        raw.close()
-    return {"sentences": nsent, "han_chars": han_total, "shards": shard, "dropped_overlap": dropped}
+
+    def kept(sentences: Iterable[str]) -> Iterator[str]:
+        nonlocal dropped
+        for s in sentences:
+            if windows and any(s[i:i + width] in windows for i in range(len(s) - width + 1)):
+                dropped += 1
+            else:
+                yield s
+
+    stats = _write_shards(kept(_unseen(xwlb_sentences(Path(assets), years), set(exclude))), out_dir, "xwlb")
+    return {**stats, "dropped_overlap": dropped}
+
+
+def _unseen(sentences: Iterable[str], seen: set[str]) -> Iterator[str]:
+    """Each sentence not in ``seen`` once, in order (``seen`` grows as it goes)."""
+    for s in sentences:
+        if s not in seen:
+            seen.add(s)
+            yield s
+
+
+def _write_shards(sentences: Iterable[str], out_dir: Path, prefix: str) -> dict:
+    """``prefix-NN.txt.gz`` shards of about _SHARD_CHARS characters, one sentence per line;
+    gzip mtime 0 keeps the bytes the same on every import."""
+    shard = nchars = nsent = han_total = 0
+    raw = f = None
+    try:
+        for s in sentences:
+            if f is None or nchars >= _SHARD_CHARS:
+                if f is not None:
+                    f.close()
+                    raw.close()
+                shard += 1
+                raw = open(out_dir / f"{prefix}-{shard:02d}.txt.gz", "wb")
+                f = gzip.GzipFile(fileobj=raw, mode="wb", compresslevel=9, mtime=0)
+                nchars = 0
+            f.write((s + "\n").encode("utf-8"))
+            nchars += len(s)
+            nsent += 1
+            han_total += len(_HAN.findall(s))
+    finally:
+        if f is not None:
+            f.close()
+            raw.close()
+    return {"sentences": nsent, "han_chars": han_total, "shards": shard}
 
 
 def iter_corpus(corpus_dir: str | Path) -> Iterator[str]:
