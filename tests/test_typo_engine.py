@@ -175,3 +175,36 @@ def test_official_vocabulary_untouched(engine):
     assert engine.correct(text) == []
     out = engine.correct_batch([text])[0]
     assert out["target"] == text and out["edits"] == []
+
+
+def test_segmentation_features_see_a_character_left_alone(engine):
+    # 道 in 问题道向 is a one-character token; 导 joins 向 into the word 导向
+    from qualitycheck.typo.engine import FEATURES
+    from qualitycheck.typo.candidates import protected_mask
+    s = "坚持问题道向。"
+    sid, pos, x, F = engine._features([s], [protected_mask(s)])
+    j = [i for i in range(len(pos)) if pos[i] == 4 and engine.lm.tokens[x[i]] == "导"][0]
+    f = {name: F[j, FEATURES.index(name)] for name in FEATURES}
+    assert f["seg_single_old"] == 1 and f["seg_single_new"] == 0
+    assert f["seg_len_new"] >= 2 and f["seg_gain"] > 0
+    assert f["seg_n_new"] < f["seg_n_old"]
+
+
+def test_adjacent_pair_is_decoded_jointly(engine):
+    # neither 古→股 nor 泉→权 helps alone; together they spell 股权
+    from qualitycheck.typo.adjacent import pair_candidates
+    from qualitycheck.typo.candidates import protected_mask
+    s = "要进一步完善国有企业的古泉结构。"
+    sid, pos, ca, cb, F = pair_candidates(engine, engine._encode([s], [protected_mask(s)]))
+    proposed = {(int(p), engine.lm.tokens[a] + engine.lm.tokens[b]) for p, a, b in zip(pos, ca, cb)}
+    assert (11, "股权") in proposed
+    edits = engine.correct(s)
+    assert [(e.pos, e.wrong, e.right) for e in edits] == [(11, "古泉", "股权")]
+    out = engine.correct_batch([s])[0]
+    assert out["target"] == "要进一步完善国有企业的股权结构。"
+
+
+def test_adjacent_pairs_leave_correct_words_alone(engine):
+    for s in ("要进一步完善国有企业的股权结构。", "祝您身体健康，工作顺利。",
+              "加快推进西部地区高质量发展。"):
+        assert engine.correct(s) == []

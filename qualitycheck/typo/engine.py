@@ -31,6 +31,7 @@ from ..paths import DICTIONARIES_DIR, MODELS_DIR
 
 from .candidates import (T_ANY, T_FUZZY, T_PYC_PINYIN, T_PYC_SHAPE, T_SAME_SYL, T_SAME_TONE,
                          T_SHAPE, Tables, covering, protected_mask)
+from .adjacent import N_PAIR_FEATURES, pair_candidates
 from .lm import BOS, EOS, PAD, UNK, NgramLM
 from .trees import TreeEnsemble
 
@@ -75,6 +76,8 @@ class Params:
     weights: list | None = None  # linear decision weights over FEATURES (see params.json)
     prefilter: float | None = None  # with a tree model: linear score a candidate needs to be
     # scored by the trees (models/typo/trees.npz); the threshold then applies to the trees
+    pair_weights: list | None = None  # linear decision over adjacent.PAIR_FEATURES for two
+    pair_threshold: float | None = None  # neighbouring characters replaced together (off: None)
 
 
 _PRIOR_BITS = [
@@ -88,13 +91,33 @@ FEATURES = ["bias", "gain", "gain_at_pos", "order_gain", "n4_new", "n4_old", "or
             "lp1_cand", "t_same_tone", "t_pyc_pinyin", "t_same_syl", "t_pyc_shape", "t_shape",
             "t_fuzzy", "t_any", "orig_in_word", "cand_in_word", "orig_fit", "gain_if_any",
             "wf_orig", "wf_cand", "wlen_orig", "wlen_cand", "bi_old", "bi_new", "tri_old", "tri_new",
-            "margin", "n_pos_cands", "n_bad_sent", "nb_fit"]
+            "margin", "n_pos_cands", "n_bad_sent", "nb_fit",
+            # word segmentation of the 7-character window before and after the edit (a unigram
+            # word model over words.npz, the way jieba picks its route): does the edit turn a
+            # character left alone into part of a word, and how much likelier is the whole window
+            "seg_gain", "seg_n_old", "seg_n_new", "seg_single_old", "seg_single_new", "seg_len_new"]
 N_FEATURES = len(FEATURES)
 # hand-set starting weights (replaced by models/typo/params.json, fitted on the dev sets)
 DEFAULT_WEIGHTS = [0.0, 1.0, 0, 0, 0, 0, 1.0, 0, 0, 0, 0, -0.3, -0.3, -0.8, -1.0, -2.5,
-                   -1.5, 1.0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]
+                   -1.5, 1.0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]
 
 _SPLIT = re.compile(r"[^。！？!?；;\n]*[。！？!?；;\n]?")
+
+
+@dataclass
+class Batch:
+    """A batch of sentences encoded once for all candidate generators (see ``_encode``)."""
+    S: np.ndarray          # (N, K-1 + Lmax + K) tokens; column K-1+j holds character j
+    lens: np.ndarray
+    starts: np.ndarray     # offset of each sentence in the flat arrays
+    sid_flat: np.ndarray   # flat arrays, one entry per character of the batch
+    pos_flat: np.ndarray
+    alltok: np.ndarray
+    rows: np.ndarray       # confusion-table row of each character (-1: none)
+    fz: np.ndarray         # frozen (never edited)
+    fit_all: np.ndarray    # bigram fit of each character with its two neighbours
+    base: np.ndarray       # 4-gram log10 p of every token, and the order that matched
+    base_ord: np.ndarray
 
 
 class TypoEngine:
@@ -281,18 +304,17 @@ class TypoEngine:
                     continue
                 chars = list(cur[i])
                 for pos, right, conf in plist:
-                    wrong = sents[i][pos]
-                    edits[i][pos] = Edit(pos, wrong, right, "QC103", conf)
-                    chars[pos] = right
-                    frozen[i][pos] = True
+                    end = pos + len(right)
+                    edits[i][pos] = Edit(pos, sents[i][pos:end], right, "QC103", conf)
+                    chars[pos:end] = list(right)
+                    frozen[i][pos:end] = True
                 cur[i] = "".join(chars)
                 nxt.append(i)
             active = nxt
         return [sorted(e.values(), key=lambda e: e.pos) for e in edits]
 
-    def _features(self, sents: list[str], frozen: list[np.ndarray]):
-        """Candidates that survive stage 1 and their decision features (or None)."""
-        p = self.params
+    def _encode(self, sents: list[str], frozen: list[np.ndarray]) -> "Batch":
+        """Tokens, 4-gram scores and neighbour fit of every position of a batch of sentences."""
         lm, K = self.lm, self.K
         OFF = K - 1
         N = len(sents)
@@ -309,15 +331,24 @@ class TypoEngine:
         S[sid_flat, OFF + pos_flat] = alltok
         S[np.arange(N), OFF + lens] = EOS
         base, base_ord = lm.score_windows(S, OFF, with_order=True)  # column j = token j
-
-        # ---------------- candidates from the confusion sets
         rows = self.tables.cp_row[allcp]
         fz = np.concatenate(frozen) if N else np.zeros(0, bool)
-        elig = (rows >= 0) & ~fz
-        # cheap gate: a character that forms two common bigrams with its neighbours is skipped
         c_all = OFF + pos_flat
         fit_all = (self.P2[S[sid_flat, c_all - 1], alltok] + self.P2[alltok, S[sid_flat, c_all + 1]])
-        elig &= fit_all <= p.gate_fit
+        return Batch(S, lens, starts, sid_flat, pos_flat, alltok, rows, fz, fit_all, base, base_ord)
+
+    def _features(self, sents: list[str], frozen: list[np.ndarray], batch: "Batch | None" = None):
+        """Candidates that survive stage 1 and their decision features (or None)."""
+        p = self.params
+        lm, K = self.lm, self.K
+        OFF = K - 1
+        N = len(sents)
+        bt = batch if batch is not None else self._encode(sents, frozen)
+        S, lens, starts, sid_flat, pos_flat = bt.S, bt.lens, bt.starts, bt.sid_flat, bt.pos_flat
+        rows, fz, fit_all, base, base_ord = bt.rows, bt.fz, bt.fit_all, bt.base, bt.base_ord
+        # ---------------- candidates from the confusion sets
+        # cheap gate: a character that forms two common bigrams with its neighbours is skipped
+        elig = (rows >= 0) & ~fz & (fit_all <= p.gate_fit)
         e_idx = np.flatnonzero(elig)
         r = rows[e_idx]
         o0 = self.tables.conf_off[r]
@@ -432,7 +463,60 @@ class TypoEngine:
         fl = np.where(s2_pos > 0, fit_all[np.maximum(gpos - 1, 0)], 0.0)
         fr = np.where(s2_pos < lens[s2_sid] - 1, fit_all[np.minimum(gpos + 1, len(fit_all) - 1)], 0.0)
         F[:, 31] = np.maximum(np.minimum(fl, fr), -16)
+        sc_o, n_o, len_o = self._segment(W_old, K - 1)
+        sc_n, n_n, len_n = self._segment(W, K - 1)
+        F[:, 32] = np.clip(sc_n - sc_o, -20, 20)
+        F[:, 33] = n_o
+        F[:, 34] = n_n
+        F[:, 35] = len_o == 1
+        F[:, 36] = len_n == 1
+        F[:, 37] = len_n
         return s2_sid, s2_pos, s2_x, F
+
+    #: log10 of the word list's total count: a word's unigram log-probability is logf - this
+    _WORD_TOTAL = 8.0
+
+    def _segment(self, W: np.ndarray, c: int):
+        """Best unigram-word segmentation of every row of W (tokens; PAD/BOS/EOS are single
+        tokens): its log10 probability, its number of tokens, and the length of the token
+        holding column c."""
+        M, n = W.shape
+        Wu = W.astype(np.uint64)
+        single = np.maximum(self.lp1[W], -8.0) - 1.0
+        best = np.full((M, n + 1), -1e9, np.float32)
+        best[:, 0] = 0.0
+        choice = np.ones((M, n + 1), np.int8)
+        for j in range(1, n + 1):
+            best[:, j] = best[:, j - 1] + single[:, j - 1]
+            for L in (2, 3, 4):
+                if j - L < 0:
+                    continue
+                q = Wu[:, j - L].copy()
+                for m in range(j - L + 1, j):
+                    q <<= np.uint64(16)
+                    q |= Wu[:, m]
+                keys = self.wkeys[L]
+                idx = np.minimum(np.searchsorted(keys, q), len(keys) - 1)
+                hit = keys[idx] == q
+                sc = np.where(hit, best[:, j - L] + self.wlogf[L][idx] - self._WORD_TOTAL, -1e9)
+                better = sc > best[:, j]
+                best[:, j] = np.where(better, sc, best[:, j])
+                choice[:, j] = np.where(better, L, choice[:, j])
+        # walk back from the end: count tokens and find the one holding column c
+        rows = np.arange(M)
+        j = np.full(M, n, np.int64)
+        ntok = np.zeros(M, np.float32)
+        hold = np.ones(M, np.float32)
+        for _ in range(n):
+            live = j > 0
+            if not live.any():
+                break
+            L = np.where(live, choice[rows, j], 0).astype(np.int64)
+            inside = live & (j - L <= c) & (c < j)
+            hold = np.where(inside, L, hold)
+            ntok += live
+            j = j - L
+        return best[:, n], ntok, hold
 
     def _word_cover(self, W: np.ndarray, c: int):
         """(max log10 freq, max length) of the known words (2-4 chars) covering column c of W."""
@@ -458,13 +542,48 @@ class TypoEngine:
                 best_l = np.where(hit, np.maximum(best_l, L), best_l)
         return best_f, best_l
 
+    def _pair_edits(self, sents: list[str], bt: Batch) -> dict[int, list[tuple[int, str, float]]]:
+        """Accepted two-character edits (pos, right, confidence) per sentence of the batch."""
+        p = self.params
+        if p.pair_weights is None or p.pair_threshold is None:
+            return {}
+        res = pair_candidates(self, bt)
+        if res is None:
+            return {}
+        sid, pos, ca, cb, F = res
+        w = np.zeros(N_PAIR_FEATURES, np.float32)
+        w[:len(p.pair_weights)] = p.pair_weights[:N_PAIR_FEATURES]
+        score = F @ w
+        names, official, tokens = self.tables.names, official_terms(), self.lm.tokens
+        ranked: dict[int, list[tuple[float, int, str]]] = {}
+        for j in np.flatnonzero(score > p.pair_threshold).tolist():
+            si, q = int(sid[j]), int(pos[j])
+            s = sents[si]
+            if any(covering(s, c, names) or covering(s, c, official, _TERM_LENGTHS) for c in (q, q + 1)):
+                continue
+            ranked.setdefault(si, []).append((float(score[j]), q, tokens[int(ca[j])] + tokens[int(cb[j])]))
+        out: dict[int, list[tuple[int, str, float]]] = {}
+        for si, lst in ranked.items():
+            lst.sort(reverse=True)
+            used: set[int] = set()
+            for sc, q, right in lst:
+                if q in used or q + 1 in used:
+                    continue
+                used.update((q, q + 1))
+                out.setdefault(si, []).append((q, right, float(1.0 / (1.0 + np.exp(-sc)))))
+        return out
+
     def _propose(self, sents: list[str], frozen: list[np.ndarray],
                  threshold: float | None = None) -> list[list[tuple[int, str, float]]]:
         """One detection/correction pass; returns accepted (pos, right, confidence) per sentence."""
         p = self.params
         th = p.threshold if threshold is None else threshold
         out: list[list[tuple[int, str, float]]] = [[] for _ in sents]
-        feats = self._features(sents, frozen)
+        bt = self._encode(sents, frozen)
+        pairs = self._pair_edits(sents, bt)
+        for si, lst in pairs.items():
+            out[si].extend(lst)
+        feats = self._features(sents, frozen, bt)
         if feats is None:
             return out
         s2_sid, s2_pos, s2_x, F = feats
@@ -496,7 +615,7 @@ class TypoEngine:
             by_sent.setdefault(si, []).append((sc, pos, right))
         for si, lst in by_sent.items():
             lst.sort(reverse=True)
-            taken: list[int] = []
+            taken = [q for pos, right, _ in pairs.get(si, []) for q in (pos, pos + 1)]
             for sc, pos, right in lst:
                 if all(abs(pos - t) >= p.min_gap for t in taken):
                     taken.append(pos)

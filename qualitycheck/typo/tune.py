@@ -19,6 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
+from .adjacent import PAIR_FEATURES, pair_candidates
 from .candidates import protected_mask
 from .engine import DEFAULT_MODEL_DIR, FEATURES, TypoEngine
 from .trees import TreeEnsemble
@@ -54,6 +55,74 @@ def collect(eng: TypoEngine, rows: list[dict]):
         Xs.append(F)
         groups.append(np.stack([sid + b, pos], 1))
     return np.concatenate(Xs), np.array(ys), np.concatenate(groups)
+
+
+def collect_pairs(eng: TypoEngine, rows: list[dict]):
+    """The adjacent-pair candidates of ``rows`` (features, label, (sentence, position)): positive
+    when both characters are gold errors and the pair is their gold correction."""
+    Xs, ys, groups = [], [], []
+    tokens = eng.lm.tokens
+    step = 512
+    for b in range(0, len(rows), step):
+        ss = [r["source"] for r in rows[b:b + step]]
+        tt = [r["target"] for r in rows[b:b + step]]
+        res = pair_candidates(eng, eng._encode(ss, [protected_mask(s) for s in ss]))
+        if res is None:
+            continue
+        sid, pos, ca, cb, F = res
+        for j in range(len(sid)):
+            s, t, q = ss[sid[j]], tt[sid[j]], int(pos[j])
+            ys.append(int(len(t) == len(s) and s[q] != t[q] and s[q + 1] != t[q + 1]
+                          and t[q:q + 2] == tokens[int(ca[j])] + tokens[int(cb[j])]))
+        Xs.append(F)
+        groups.append(np.stack([sid + b, pos], 1))
+    if not Xs:
+        return np.zeros((0, len(PAIR_FEATURES)), np.float32), np.zeros(0, int), np.zeros((0, 2), int)
+    return np.concatenate(Xs), np.array(ys), np.concatenate(groups)
+
+
+def _fit_pairs(pair_xy: dict, parity: int | None, C: float) -> np.ndarray:
+    """Logistic regression for the pair decision on the rows of the given sentence parity."""
+    from sklearn.linear_model import LogisticRegression
+    Xs, ys = [], []
+    for X, y, g in pair_xy.values():
+        m = np.ones(len(y), bool) if parity is None else (g[:, 0] % 2 == parity)
+        Xs.append(X[m])
+        ys.append(y[m])
+    X, y = np.concatenate(Xs), np.concatenate(ys)
+    sw = np.concatenate([np.full(len(a), len(y) / (len(Xs) * max(len(a), 1))) for a in ys])
+    clf = LogisticRegression(C=C, max_iter=5000, fit_intercept=False)
+    clf.fit(X, y, sample_weight=sw)
+    return clf.coef_[0]
+
+
+#: pair thresholds tried; the lowest whose held-out acceptances change no clean sentence and are
+#: right at least PAIR_MIN_PRECISION of the time on each error set is kept
+PAIR_GRID = [0.0, 0.5, 1.0, 1.5, 2.0, 3.0, 4.0]
+PAIR_MIN_PRECISION = 0.9
+
+
+def _choose_pair_threshold(pair_xy: dict, fold_weights: dict) -> tuple[float | None, list[dict]]:
+    held = {k: np.zeros(len(y)) for k, (X, y, g) in pair_xy.items()}
+    for parity, w in fold_weights.items():
+        for k, (X, y, g) in pair_xy.items():
+            m = g[:, 0] % 2 == parity
+            held[k][m] = X[m] @ w
+    log, chosen = [], None
+    for th in PAIR_GRID:
+        row = {"pair_threshold": th}
+        for k, (X, y, g) in pair_xy.items():
+            acc = held[k] > th
+            row[k] = {"accepted": int(acc.sum()), "right": int((acc & (y == 1)).sum()),
+                      "sentences": int(len(np.unique(g[acc, 0])))}
+        ok = row["xxqg_neg"]["sentences"] == 0 and all(
+            row[k]["right"] >= PAIR_MIN_PRECISION * row[k]["accepted"] for k in ("sighan15", "gen_xxqg"))
+        row["ok"] = ok
+        log.append(row)
+        print("pairs " + json.dumps(row, ensure_ascii=False), flush=True)
+        if ok and chosen is None:
+            chosen = th
+    return chosen, log
 
 
 def evaluate(eng: TypoEngine, rows: list[dict]) -> dict:
@@ -119,6 +188,8 @@ def main(argv=None) -> int:
     ap.add_argument("--out", default=str(DEFAULT_MODEL_DIR))
     ap.add_argument("--C", type=float, default=1.0)
     ap.add_argument("--linear", action="store_true", help="linear decision only (no tree model)")
+    ap.add_argument("--no-pairs", action="store_true",
+                    help="no joint decision for two neighbouring characters (qualitycheck.typo.adjacent)")
     args = ap.parse_args(argv)
     out = Path(args.out)
     if out.suffix == ".json":  # backwards compatible: --out models/typo/params.json
@@ -131,17 +202,26 @@ def main(argv=None) -> int:
     eng.trees = None
     eng.set_params(weights=None, prefilter=None)
     data = {k: _rows(Path(args.dev) / v) for k, v in DEV.items()}
-    data_xy = {}
+    eng.set_params(pair_weights=None, pair_threshold=None)
+    data_xy, pair_xy = {}, {}
     for k, rows in data.items():
         X, y, g = collect(eng, rows)
         print(f"{k}: {len(y)} candidates, {int(y.sum())} positive", flush=True)
         data_xy[k] = (X, y, g)
+        if not args.no_pairs:
+            pair_xy[k] = collect_pairs(eng, rows)
+            print(f"{k}: {len(pair_xy[k][1])} pair candidates, {int(pair_xy[k][1].sum())} positive",
+                  flush=True)
     # two-fold estimate: fit on even sentences, score odd ones, and the other way round
+    pair_fold = {parity: _fit_pairs(pair_xy, 1 - parity, args.C) for parity in (0, 1)} if pair_xy else {}
+    pair_th, pair_log = _choose_pair_threshold(pair_xy, pair_fold) if pair_xy else (None, [])
     cv = {}
     for parity in (0, 1):
         w, pre, trees = _fit(data_xy, 1 - parity, args.C, gb)
         eng.trees = trees
         eng.set_params(weights=[float(v) for v in w], prefilter=pre)
+        if pair_th is not None:
+            eng.set_params(pair_weights=[float(v) for v in pair_fold[parity]], pair_threshold=pair_th)
         cv[parity] = _eval_grid(eng, data, parity, grid)
     cv_log = []
     for a, b in zip(cv[0], cv[1]):
@@ -161,9 +241,14 @@ def main(argv=None) -> int:
     w, pre, trees = _fit(data_xy, None, args.C, gb)
     eng.trees = trees
     eng.set_params(weights=[float(v) for v in w], prefilter=pre)
+    pair_w = _fit_pairs(pair_xy, None, args.C) if pair_th is not None else None
+    if pair_w is not None:
+        eng.set_params(pair_weights=[float(v) for v in pair_w], pair_threshold=pair_th)
     log = _eval_grid(eng, data, None, grid)
     params = {"weights": [round(float(v), 5) for v in w], "threshold": th, "prefilter": pre,
-              "features": FEATURES, "cv_log": cv_log, "tuning_log": log}
+              "features": FEATURES, "cv_log": cv_log, "tuning_log": log,
+              "pair_weights": None if pair_w is None else [round(float(v), 5) for v in pair_w],
+              "pair_threshold": pair_th, "pair_features": PAIR_FEATURES, "pair_log": pair_log}
     old = out / "params.json"
     if old.exists():
         prev = json.loads(old.read_text(encoding="utf-8"))
