@@ -37,10 +37,16 @@ PAIR_GATE = -9.0
 
 def _word_logf(eng: "TypoEngine", a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """log10 frequency of the two-character word ab (0.0 when it is not a known word)."""
-    keys, logf = eng.wkeys[2], eng.wlogf[2]
-    q = (a.astype(np.uint64) << np.uint64(16)) | b.astype(np.uint64)
-    idx = np.minimum(np.searchsorted(keys, q), len(keys) - 1)
-    return np.where(keys[idx] == q, logf[idx].astype(np.float32) + 0.01, 0.0).astype(np.float32)
+    out = np.zeros(len(a), np.float32)
+    # most pairs are not words: a dense V x V membership table answers them with one read, and
+    # only the words are looked up in the sorted keys
+    hit = np.flatnonzero(eng.word2_table()[a, b])
+    if len(hit):
+        keys, logf = eng.wkeys[2], eng.wlogf[2]
+        q = (a[hit].astype(np.uint64) << np.uint64(16)) | b[hit].astype(np.uint64)
+        idx = np.minimum(np.searchsorted(keys, q), len(keys) - 1)
+        out[hit] = np.where(keys[idx] == q, logf[idx] + 0.01, 0.0)
+    return out
 
 
 def pair_candidates(eng: "TypoEngine", bt: "Batch"):

@@ -161,6 +161,19 @@ class TypoEngine:
         self._prior_table = self._make_prior_table()
         self.lp1 = lp1
         self.weights = self._weights()
+        self._word2: np.ndarray | None = None
+
+    def word2_table(self) -> np.ndarray:
+        """Dense V x V table: is token pair (a, b) a known two-character word (built on first use,
+        V^2 bytes: 25 MB for the shipped model)."""
+        if self._word2 is None:
+            t = np.zeros((self.V, self.V), dtype=bool)
+            k = self.wkeys[2]
+            a, b = (k >> np.uint64(16)).astype(np.int64), (k & np.uint64(0xFFFF)).astype(np.int64)
+            ok = (a < self.V) & (b < self.V) & (k > 0)
+            t[a[ok], b[ok]] = True
+            self._word2 = t
+        return self._word2
 
     @staticmethod
     def _top_neighbours(src, dst, lp, han, lp1, V, k: int = 32) -> np.ndarray:
