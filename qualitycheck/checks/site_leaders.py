@@ -26,8 +26,9 @@ class SiteLeaderNameCheck(SiteCheck):
     姓名：张伟; surnames of dictionaries/typos/surnames.txt), read during `lint-site`, crawls and
     the cluster run alike. A name of the list is never a misspelling of another (two leaders 王芳
     and 王方 both pass). The surname is never replaced: 张伟 and 章伟 are more likely two people.
-    Only the text around titles is compared (a name after 、 in a list of leaders is not). Reported as an error; the national criteria make only the Party's and
-    state's leaders' names a single veto (QC104), so this finding does not fail the site by itself.
+    Only the text around titles is compared (a name after 、 in a list of leaders is not).
+    Reported as an error; the national criteria make only the Party's and state's leaders' names
+    a single veto (QC104), so this finding does not fail the site by itself.
     """
 
     code = "QC107"

@@ -121,8 +121,9 @@ def pair_candidates(eng: "TypoEngine", bt: "Batch"):
     F[:, 2] = np.clip(s1, -20, 20)
     F[:, 3] = wf_new
     F[:, 4] = _word_logf(eng, a0[q], b0[q])
-    cov_a, _ = eng._word_cover(W_old, K - 1)
-    cov_b, _ = eng._word_cover(W_old, K)
+    spans_old = eng._word_spans(W_old)
+    cov_a, _ = eng._word_cover(W_old, K - 1, spans_old)
+    cov_b, _ = eng._word_cover(W_old, K, spans_old)
     F[:, 5] = cov_a
     F[:, 6] = cov_b
     F[:, 7] = prior_a
@@ -132,7 +133,7 @@ def pair_candidates(eng: "TypoEngine", bt: "Batch"):
     F[:, 11] = np.maximum(bt.fit_all[f[q]], -16)
     F[:, 12] = np.maximum(bt.fit_all[f[q] + 1], -16)
     F[:, 13] = np.maximum(P2[a0[q], b0[q]], -10)
-    sc_o, _, _ = eng._segment(W_old, K - 1)
+    sc_o, _, _ = eng._segment(W_old, K - 1, spans_old)
     sc_n, _, _ = eng._segment(W, K - 1)
     F[:, 14] = np.clip(sc_n - sc_o, -20, 20)
     F[:, 15] = ((new_ord == K) & valid).sum(axis=1)
@@ -145,8 +146,6 @@ def pair_candidates(eng: "TypoEngine", bt: "Batch"):
     is_top = F[:, 1] >= mx[q]
     np.maximum.at(second, q[~is_top], F[~is_top, 1])
     F[:, 17] = np.where(is_top, np.where(cnt[q] > 1, F[:, 1] - second[q], 5.0), F[:, 1] - mx[q])
-    bad = np.bincount(bt.sid_flat, weights=(bt.fit_all < eng.params.poor_fit) & (bt.rows >= 0),
-                      minlength=len(bt.lens))
-    F[:, 18] = np.minimum(bad[q_sid], 10)
+    F[:, 18] = np.minimum(bt.bad_per_sentence[q_sid], 10)
     F[:, 19] = (a0[q] == UNK) | (b0[q] == UNK)
     return q_sid, q_pos, ca, cb, F

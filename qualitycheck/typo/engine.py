@@ -118,6 +118,7 @@ class Batch:
     fit_all: np.ndarray    # bigram fit of each character with its two neighbours
     base: np.ndarray       # 4-gram log10 p of every token, and the order that matched
     base_ord: np.ndarray
+    bad_per_sentence: np.ndarray  # characters of each sentence that fit very badly (< poor_fit)
 
 
 class TypoEngine:
@@ -348,14 +349,14 @@ class TypoEngine:
         fz = np.concatenate(frozen) if N else np.zeros(0, bool)
         c_all = OFF + pos_flat
         fit_all = (self.P2[S[sid_flat, c_all - 1], alltok] + self.P2[alltok, S[sid_flat, c_all + 1]])
-        return Batch(S, lens, starts, sid_flat, pos_flat, alltok, rows, fz, fit_all, base, base_ord)
+        bad = np.bincount(sid_flat, weights=(fit_all < self.params.poor_fit) & (rows >= 0), minlength=N)
+        return Batch(S, lens, starts, sid_flat, pos_flat, alltok, rows, fz, fit_all, base, base_ord, bad)
 
     def _features(self, sents: list[str], frozen: list[np.ndarray], batch: "Batch | None" = None):
         """Candidates that survive stage 1 and their decision features (or None)."""
         p = self.params
         lm, K = self.lm, self.K
         OFF = K - 1
-        N = len(sents)
         bt = batch if batch is not None else self._encode(sents, frozen)
         S, lens, starts, sid_flat, pos_flat = bt.S, bt.lens, bt.starts, bt.sid_flat, bt.pos_flat
         rows, fz, fit_all, base, base_ord = bt.rows, bt.fz, bt.fit_all, bt.base, bt.base_ord
@@ -437,8 +438,9 @@ class TypoEngine:
         # word evidence: most frequent known word covering the position, before and after
         W_old = W.copy()
         W_old[:, K - 1] = s2_orig
-        wf_o, wl_o = self._word_cover(W_old, K - 1)
-        wf_n, wl_n = self._word_cover(W, K - 1)
+        spans_old, spans_new = self._word_spans(W_old), self._word_spans(W)
+        wf_o, wl_o = self._word_cover(W_old, K - 1, spans_old)
+        wf_n, wl_n = self._word_cover(W, K - 1, spans_new)
         F[:, 16] = wl_o > 0
         F[:, 17] = (wl_n > 0) & (wl_o == 0)
         F[:, 20] = wf_o
@@ -470,14 +472,13 @@ class TypoEngine:
         F[:, 29] = np.bincount(gid, minlength=ng)[gid]
         # context: how many badly fitting characters the sentence holds, and how well the
         # neighbours of the position fit (errors come in runs in some texts)
-        bad = np.bincount(sid_flat, weights=(fit_all < p.poor_fit) & (rows >= 0), minlength=N)
-        F[:, 30] = np.minimum(bad[s2_sid], 10)
+        F[:, 30] = np.minimum(bt.bad_per_sentence[s2_sid], 10)
         gpos = starts[s2_sid] + s2_pos
         fl = np.where(s2_pos > 0, fit_all[np.maximum(gpos - 1, 0)], 0.0)
         fr = np.where(s2_pos < lens[s2_sid] - 1, fit_all[np.minimum(gpos + 1, len(fit_all) - 1)], 0.0)
         F[:, 31] = np.maximum(np.minimum(fl, fr), -16)
-        sc_o, n_o, len_o = self._segment(W_old, K - 1)
-        sc_n, n_n, len_n = self._segment(W, K - 1)
+        sc_o, n_o, len_o = self._segment(W_old, K - 1, spans_old)
+        sc_n, n_n, len_n = self._segment(W, K - 1, spans_new)
         F[:, 32] = np.clip(sc_n - sc_o, -20, 20)
         F[:, 33] = n_o
         F[:, 34] = n_n
@@ -489,12 +490,30 @@ class TypoEngine:
     #: log10 of the word list's total count: a word's unigram log-probability is logf - this
     _WORD_TOTAL = 8.0
 
-    def _segment(self, W: np.ndarray, c: int):
+    def _word_spans(self, W: np.ndarray) -> dict[tuple[int, int], tuple[np.ndarray, np.ndarray]]:
+        """Every span of 2-4 columns of W looked up once in the word list: (start, length) ->
+        (is a known word, its log10 frequency) per row. The word cover and the segmentation of a
+        window both read these."""
+        Wu = W.astype(np.uint64)
+        n = W.shape[1]
+        spans = {}
+        for L in (2, 3, 4):
+            keys, logf = self.wkeys[L], self.wlogf[L]
+            for a in range(n - L + 1):
+                q = Wu[:, a].copy()
+                for m in range(1, L):
+                    q <<= np.uint64(16)
+                    q |= Wu[:, a + m]
+                idx = np.minimum(np.searchsorted(keys, q), len(keys) - 1)
+                spans[(a, L)] = (keys[idx] == q, logf[idx])
+        return spans
+
+    def _segment(self, W: np.ndarray, c: int, spans: dict | None = None):
         """Best unigram-word segmentation of every row of W (tokens; PAD/BOS/EOS are single
         tokens): its log10 probability, its number of tokens, and the length of the token
         holding column c."""
         M, n = W.shape
-        Wu = W.astype(np.uint64)
+        spans = self._word_spans(W) if spans is None else spans
         single = np.maximum(self.lp1[W], -8.0) - 1.0
         best = np.full((M, n + 1), -1e9, np.float32)
         best[:, 0] = 0.0
@@ -504,14 +523,8 @@ class TypoEngine:
             for L in (2, 3, 4):
                 if j - L < 0:
                     continue
-                q = Wu[:, j - L].copy()
-                for m in range(j - L + 1, j):
-                    q <<= np.uint64(16)
-                    q |= Wu[:, m]
-                keys = self.wkeys[L]
-                idx = np.minimum(np.searchsorted(keys, q), len(keys) - 1)
-                hit = keys[idx] == q
-                sc = np.where(hit, best[:, j - L] + self.wlogf[L][idx] - self._WORD_TOTAL, -1e9)
+                hit, logf = spans[(j - L, L)]
+                sc = np.where(hit, best[:, j - L] + logf - self._WORD_TOTAL, -1e9)
                 better = sc > best[:, j]
                 best[:, j] = np.where(better, sc, best[:, j])
                 choice[:, j] = np.where(better, L, choice[:, j])
@@ -531,27 +544,19 @@ class TypoEngine:
             j = j - L
         return best[:, n], ntok, hold
 
-    def _word_cover(self, W: np.ndarray, c: int):
+    def _word_cover(self, W: np.ndarray, c: int, spans: dict | None = None):
         """(max log10 freq, max length) of the known words (2-4 chars) covering column c of W."""
         M = W.shape[0]
+        spans = self._word_spans(W) if spans is None else spans
         best_f = np.zeros(M, np.float32)
         best_l = np.zeros(M, np.float32)
-        Wu = W.astype(np.uint64)
         for L in (2, 3, 4):
-            keys, logf = self.wkeys[L], self.wlogf[L]
             for j in range(L):
                 a = c - j
                 if a < 0 or a + L > W.shape[1]:
                     continue
-                q = Wu[:, a].copy()
-                for m in range(1, L):
-                    q <<= np.uint64(16)
-                    q |= Wu[:, a + m]
-                idx = np.searchsorted(keys, q)
-                np.minimum(idx, len(keys) - 1, out=idx)
-                hit = keys[idx] == q
-                f = np.where(hit, logf[idx] + 0.01, 0.0)
-                np.maximum(best_f, f, out=best_f)
+                hit, logf = spans[(a, L)]
+                np.maximum(best_f, np.where(hit, logf + 0.01, 0.0), out=best_f)
                 best_l = np.where(hit, np.maximum(best_l, L), best_l)
         return best_f, best_l
 
