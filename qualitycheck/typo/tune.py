@@ -84,13 +84,7 @@ def collect_pairs(eng: TypoEngine, rows: list[dict]):
 def _fit_pairs(pair_xy: dict, parity: int | None, C: float) -> np.ndarray:
     """Logistic regression for the pair decision on the rows of the given sentence parity."""
     from sklearn.linear_model import LogisticRegression
-    Xs, ys = [], []
-    for X, y, g in pair_xy.values():
-        m = np.ones(len(y), bool) if parity is None else (g[:, 0] % 2 == parity)
-        Xs.append(X[m])
-        ys.append(y[m])
-    X, y = np.concatenate(Xs), np.concatenate(ys)
-    sw = np.concatenate([np.full(len(a), len(y) / (len(Xs) * max(len(a), 1))) for a in ys])
+    X, y, sw = _training_rows(pair_xy, parity)
     clf = LogisticRegression(C=C, max_iter=5000, fit_intercept=False)
     clf.fit(X, y, sample_weight=sw)
     return clf.coef_[0]
@@ -134,20 +128,25 @@ def evaluate(eng: TypoEngine, rows: list[dict]) -> dict:
     return {k: round(m[k], 4) for k in ("p", "r", "f1", "fpr")}
 
 
+def _training_rows(data_xy: dict, parity: int | None):
+    """Features, labels and sample weights of the rows whose sentence index has the given parity
+    (None: all rows), each dev set weighing the same."""
+    Xs, ys = [], []
+    for X, y, g in data_xy.values():
+        m = np.ones(len(y), bool) if parity is None else (g[:, 0] % 2 == parity)
+        Xs.append(X[m])
+        ys.append(y[m])
+    X, y = np.concatenate(Xs), np.concatenate(ys)
+    sw = np.concatenate([np.full(len(a), len(y) / (len(Xs) * max(len(a), 1))) for a in ys])
+    return X, y, sw
+
+
 def _fit(data_xy: dict, parity: int | None, C: float, gb: dict | None):
     """Fit the linear model (and, if ``gb``, the tree model on the candidates the linear
     prefilter keeps) on the rows whose sentence index has the given parity (None: all rows)."""
     from sklearn.ensemble import HistGradientBoostingClassifier
     from sklearn.linear_model import LogisticRegression
-    Xs, ys = [], []
-    for k, (X, y, g) in data_xy.items():
-        m = np.ones(len(y), bool) if parity is None else (g[:, 0] % 2 == parity)
-        Xs.append(X[m])
-        ys.append(y[m])
-    X = np.concatenate(Xs)
-    y = np.concatenate(ys)
-    # each dev set weighs the same
-    sw = np.concatenate([np.full(len(a), len(y) / (len(Xs) * len(a))) for a in ys])
+    X, y, sw = _training_rows(data_xy, parity)
     clf = LogisticRegression(C=C, max_iter=3000, fit_intercept=False)
     clf.fit(X, y, sample_weight=sw)
     w = clf.coef_[0]
