@@ -144,6 +144,48 @@ def test_ngram_model_roundtrip(tmp_path, engine):
     assert abs(m2.sentence_logprob(s) - engine.lm.sentence_logprob(s)) < 1e-3
 
 
+def test_ngram_keys_survive_both_storage_forms(tmp_path):
+    """Keys are stored as a trie when every history is kept, delta-coded otherwise; either way
+    they come back exactly (a lost key would silently change every score)."""
+    import numpy as np
+
+    tokens = ["<pad>", "<s>", "</s>", "a", "b", "c"]
+    def key(*ids):
+        k = 0
+        for t in ids:
+            k = (k << 16) | t
+        return k
+    uni = np.array([1, 2, 3, 4, 5], np.uint64)
+    bi = np.array(sorted([key(1, 3), key(3, 4), key(3, 5), key(4, 5)]), np.uint64)
+    closed = np.array(sorted([key(1, 3, 4), key(3, 4, 5), key(3, 5, 5)]), np.uint64)
+    open_ = np.array(sorted([key(1, 3, 4), key(5, 5, 3)]), np.uint64)  # history 5 5 is not a bigram
+    for tri in (closed, open_):
+        keys = [uni, bi, tri]
+        logp = [np.full(len(k), -1.5, np.float32) for k in keys]
+        bo = [np.full(len(k), -0.5, np.float32) for k in keys[:2]] + [np.zeros(0, np.float32)]
+        path = tmp_path / "m.npz"
+        NgramLM(tokens, keys, logp, bo).save(path)
+        back = NgramLM.load(path)
+        assert all(np.array_equal(a, b) for a, b in zip(keys, back.keys))
+        assert ("last3" in np.load(path).files) == (tri is closed)
+
+
+def test_truncated_model_file_fails_clearly(tmp_path):
+    """A damaged lm.npz (an interrupted copy) is a Chinese error naming the rebuild command, not a
+    numpy traceback."""
+    import shutil
+
+    from qualitycheck.errors import ModelError
+    from qualitycheck.typo.engine import DEFAULT_MODEL_DIR
+
+    for name in ("tables.npz", "params.json"):
+        shutil.copy(DEFAULT_MODEL_DIR / name, tmp_path / name)
+    data = (DEFAULT_MODEL_DIR / "lm.npz").read_bytes()
+    (tmp_path / "lm.npz").write_bytes(data[: len(data) // 2])
+    with pytest.raises(ModelError, match="无法读取.*qualitycheck.typo.build"):
+        TypoEngine.load(tmp_path)
+
+
 def test_tree_ensemble_matches_sklearn(tmp_path):
     from sklearn.ensemble import HistGradientBoostingClassifier
 

@@ -21,6 +21,7 @@ from __future__ import annotations
 import json
 import re
 import threading
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -154,11 +155,10 @@ class TypoEngine:
         self.P2 = P2
         # for the whole-vocabulary search: each token's most likely successors / predecessors
         # among Han characters (from the seen bigrams; padded with the most frequent characters)
-        han = np.array([len(t) == 1 and "\u4e00" <= t <= "\u9fff" for t in lm.tokens])
-        self.top_succ = self._top_neighbours(a, b, lm.logp[1], han, lp1, V)
-        self.top_pred = self._top_neighbours(b, a, lm.logp[1], han, lp1, V)
+        self.top_succ = lm.top_neighbours(successors=True)
+        self.top_pred = lm.top_neighbours(successors=False)
         # vocabulary characters that may be proposed by the whole-vocabulary search
-        self.han_tok = np.array([len(t) == 1 and "\u4e00" <= t <= "\u9fff" for t in lm.tokens])
+        self.han_tok = lm.han_tokens()
         self._prior_table = self._make_prior_table()
         self.lp1 = lp1
         self.weights = self._weights()
@@ -175,27 +175,6 @@ class TypoEngine:
             t[a[ok], b[ok]] = True
             self._word2 = t
         return self._word2
-
-    @staticmethod
-    def _top_neighbours(src, dst, lp, han, lp1, V, k: int = 32) -> np.ndarray:
-        ok = han[dst]
-        src, dst, lp = src[ok], dst[ok], lp[ok]
-        if len(lp) and -128.0 < float(lp.min()) and float(lp.max()) <= 0.0:
-            # By source, then by descending log-probability, as one stable sort of a composite
-            # key (exact in float64: src * 128 is an integer and 0 <= -lp < 128) -- half the time of
-            # lexsort, which is a third of the engine's load.
-            o = np.argsort(src * 128.0 - lp.astype(np.float64), kind="stable")
-        else:
-            o = np.lexsort((-lp, src))
-        src, dst = src[o], dst[o]
-        first = np.concatenate([[True], src[1:] != src[:-1]]) if len(src) else np.zeros(0, bool)
-        gstart = np.maximum.accumulate(np.where(first, np.arange(len(src)), 0))
-        rank = np.arange(len(src)) - gstart
-        sel = rank < k
-        frequent = np.argsort(-np.where(han, lp1, -99.0))[:k]
-        out = np.tile(frequent, (V, 1))
-        out[src[sel], rank[sel]] = dst[sel]
-        return out
 
     def _weights(self) -> np.ndarray:
         w = np.zeros(N_FEATURES, dtype=np.float32)
@@ -230,8 +209,12 @@ class TypoEngine:
                 raise ModelError(
                     f"typo model file missing: {p}. Rebuild it with `python -m qualitycheck.typo.build`, "
                     "or run without the language model (--no-lm).")
-        lm = NgramLM.load(lm_path)
-        tables = Tables(tab_path, lm.cp_table)
+        try:
+            lm = NgramLM.load(lm_path)
+            tables = Tables(tab_path, lm.cp_table)
+        except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile) as exc:
+            raise ModelError(f"错别字模型文件无法读取（{d}）：{exc}。请用 `python -m qualitycheck.typo.build` "
+                             "重新生成，或加 --no-lm 不用语言模型运行。") from None
         params = Params()
         pfile = d / "params.json"
         if pfile.exists():

@@ -7,11 +7,13 @@ its backoff weight ``log10 gamma(h w)``.  Scoring follows the ARPA/kenlm rule::
     log p(w | h) = logp(h w)                       if h w is in the table
                  = bo(h) + log p(w | h[1:])        otherwise
 
-Storage (``models/typo/lm.npz``): per order ``k`` a sorted ``uint64`` array of packed keys
-(16 bits per token, oldest token in the highest bits), ``float16`` log-probabilities and,
-for orders below the maximum, ``float16`` backoff weights.  Lookups are a binary search over
-the sorted keys (``numpy.searchsorted``), done for many n-grams at once, so one call scores a
-whole batch of sentences or candidate windows.
+In memory: per order ``k`` a sorted ``uint64`` array of packed keys (16 bits per token, oldest
+token in the highest bits), log-probabilities and, for orders below the maximum, backoff
+weights.  Lookups are a binary search over the sorted keys (``numpy.searchsorted``), done for
+many n-grams at once, so one call scores a whole batch of sentences or candidate windows.
+On disk (``models/typo/lm.npz``, see ``NgramLM.save``): the keys as a trie, ``float16``
+weights, and each token's most likely neighbours, nothing deflated, so that loading is a
+copy and one ``numpy.repeat`` per order.
 
 Token mapping (shared by the builder and the engine, so they always agree): every Han
 character of the model vocabulary is its own token; ASCII and full-width digits map to
@@ -29,6 +31,9 @@ SPECIALS = ["<pad>", "<s>", "</s>", "<unk>", "<num>", "<lat>", "<sp>"]
 BITS = 16
 MAX_ID = (1 << BITS) - 1
 MAXCP = 0x110000
+#: neighbours per token kept by ``NgramLM.top_neighbours`` in the model file
+TOP_NEIGHBOURS = 32
+_DERIVED = ("top_succ", "top_pred")
 
 # half-width -> full-width punctuation (applied before lookup)
 PUNCT_MAP = {
@@ -76,6 +81,16 @@ def build_cp_table(tokens: list[str]) -> np.ndarray:
     return table
 
 
+def _unpack_children(parents: np.ndarray | None, last: np.ndarray, nchild: np.ndarray | None) -> np.ndarray:
+    """Packed sorted keys of one order from the trie form ``NgramLM.save`` writes."""
+    last = last.astype(np.uint64)
+    if parents is None:
+        return last
+    if len(nchild) != len(parents) or int(nchild.sum(dtype=np.int64)) != len(last):
+        raise ValueError("language model file is inconsistent: n-gram counts do not match their histories")
+    return (np.repeat(parents, nchild) << np.uint64(BITS)) | last
+
+
 def encode(text: str, cp_table: np.ndarray) -> np.ndarray:
     """Token ids for each character of ``text`` (same length)."""
     if not text:
@@ -111,6 +126,8 @@ class NgramLM:
         self.unigram = np.full(len(tokens), -99.0, dtype=np.float32)
         u = keys[0].astype(np.int64)
         self.unigram[u] = self.logp[0]
+        # derived tables stored with the model (see ``top_neighbours``), by member name
+        self._derived: dict[str, np.ndarray] = {}
 
     # ------------------------------------------------------------------ io
     @classmethod
@@ -120,7 +137,10 @@ class NgramLM:
         order = int(z["order"])
         keys, logp, bo = [], [], []
         for k in range(1, order + 1):
-            if f"dkeys{k}" in z:
+            if f"last{k}" in z:
+                keys.append(_unpack_children(keys[-1] if keys else None, z[f"last{k}"],
+                                             z[f"nchild{k}"] if k > 1 else None))
+            elif f"dkeys{k}" in z:
                 keys.append(np.cumsum(z[f"dkeys{k}"], dtype=np.uint64))
             else:
                 keys.append(z[f"keys{k}"])
@@ -130,25 +150,44 @@ class NgramLM:
         if "meta" in z:
             import json
             meta = json.loads(str(z["meta"]))
-        return cls(tokens, keys, logp, bo, meta)
+        model = cls(tokens, keys, logp, bo, meta)
+        for name in _DERIVED:
+            if name in z.files:
+                model._derived[name] = z[name].astype(np.int64)
+        return model
 
     def save(self, path: str | Path, meta: dict | None = None) -> None:
-        """An .npz that np.load reads. Only the delta-coded keys are deflated: they shrink four
-        times, while float16 probabilities barely shrink and inflating them was a third of the
-        model's load time (a cold `check` loads it once)."""
+        """An .npz that np.load reads, nothing deflated: inflating was half the model's load
+        time, and a cold `check` loads it once.
+
+        Keys are stored as a trie when every n-gram's history is itself a kept (n-1)-gram (the
+        builder's models are): per order the last token of each n-gram (uint16) and, for each
+        (n-1)-gram, how many n-grams extend it (uint16), 2-3 bytes an n-gram against 8 for the
+        packed key. Otherwise the keys are delta-coded and deflated."""
         import io
         import json
         import zipfile
 
         arrays = {"tokens": np.array("\n".join(self.tokens)), "order": np.array(self.order),
                   "meta": np.array(json.dumps(meta or self.meta, ensure_ascii=False))}
+        trie = self._is_prefix_closed()
         for k in range(1, self.order + 1):
             keys = self.keys[k - 1]
-            d = np.diff(keys, prepend=np.uint64(0))  # delta coding: compresses well
-            arrays[f"dkeys{k}"] = d
+            if trie:
+                arrays[f"last{k}"] = (keys & np.uint64(MAX_ID)).astype(np.uint16)
+                if k > 1:
+                    parents = self.keys[k - 2]
+                    arrays[f"nchild{k}"] = np.bincount(np.searchsorted(parents, keys >> np.uint64(BITS)),
+                                                       minlength=len(parents)).astype(np.uint16)
+            else:
+                arrays[f"dkeys{k}"] = np.diff(keys, prepend=np.uint64(0))  # delta coding: compresses well
             arrays[f"logp{k}"] = self.logp[k - 1].astype(np.float16)
             if k < self.order:
                 arrays[f"bo{k}"] = self.bo[k - 1].astype(np.float16)
+        if len(self.tokens) <= MAX_ID + 1 and self.order >= 2:
+            # stored, not recomputed at every load: sorting 800k bigrams twice was a third of it
+            arrays["top_succ"] = self.top_neighbours(successors=True).astype(np.uint16)
+            arrays["top_pred"] = self.top_neighbours(successors=False).astype(np.uint16)
         with zipfile.ZipFile(path, "w") as zf:
             for name, array in arrays.items():
                 buf = io.BytesIO()
@@ -156,6 +195,61 @@ class NgramLM:
                 member = zipfile.ZipInfo(f"{name}.npy", date_time=(1980, 1, 1, 0, 0, 0))  # same bytes every build
                 zf.writestr(member, buf.getvalue(),
                             compress_type=zipfile.ZIP_DEFLATED if name.startswith("dkeys") else zipfile.ZIP_STORED)
+
+    def _is_prefix_closed(self) -> bool:
+        """True when keys can be stored as a trie (see ``save``): order-1 keys are plain token
+        ids, and every n-gram's history is a kept (n-1)-gram."""
+        if len(self.keys[0]) and int(self.keys[0].max()) > MAX_ID:
+            return False
+        for k in range(2, self.order + 1):
+            parents, history = self.keys[k - 2], self.keys[k - 1] >> np.uint64(BITS)
+            if not len(parents):
+                if len(history):
+                    return False
+                continue
+            at = np.minimum(np.searchsorted(parents, history), len(parents) - 1)
+            if not np.array_equal(parents[at], history):
+                return False
+        return True
+
+    def han_tokens(self) -> np.ndarray:
+        """Boolean mask of the tokens that are one CJK Unified Ideograph."""
+        return np.array([len(t) == 1 and "\u4e00" <= t <= "\u9fff" for t in self.tokens])
+
+    def top_neighbours(self, successors: bool, k: int = 32) -> np.ndarray:
+        """(V, k) int64: for each token, the ``k`` Han tokens most likely to follow it
+        (``successors``) or to precede it, by the log-probability of the seen bigram; rows with
+        fewer seen bigrams are padded with the most frequent Han characters. Read from the model
+        file when it holds them (``save`` writes them)."""
+        name = "top_succ" if successors else "top_pred"
+        if k == TOP_NEIGHBOURS and name in self._derived:
+            return self._derived[name]
+        V, han = len(self.tokens), self.han_tokens()
+        k2 = self.keys[1]
+        first = (k2 >> np.uint64(BITS)).astype(np.int64)
+        second = (k2 & np.uint64(MAX_ID)).astype(np.int64)
+        src, dst = (first, second) if successors else (second, first)
+        lp = self.logp[1]
+        ok = han[dst]
+        src, dst, lp = src[ok], dst[ok], lp[ok]
+        if len(lp) and -128.0 < float(lp.min()) and float(lp.max()) <= 0.0:
+            # By source, then by descending log-probability, as one stable sort of a composite
+            # key (exact in float64: src * 128 is an integer and 0 <= -lp < 128) -- half the time
+            # of lexsort.
+            o = np.argsort(src * 128.0 - lp.astype(np.float64), kind="stable")
+        else:
+            o = np.lexsort((-lp, src))
+        src, dst = src[o], dst[o]
+        head = np.concatenate([[True], src[1:] != src[:-1]]) if len(src) else np.zeros(0, bool)
+        gstart = np.maximum.accumulate(np.where(head, np.arange(len(src)), 0))
+        rank = np.arange(len(src)) - gstart
+        sel = rank < k
+        lp1 = self.unigram.copy()
+        lp1[PAD] = -99.0
+        frequent = np.argsort(-np.where(han, lp1, -99.0))[:k]
+        out = np.tile(frequent, (V, 1))
+        out[src[sel], rank[sel]] = dst[sel]
+        return out
 
     # ------------------------------------------------------------- lookups
     def lookup(self, k: int, q: np.ndarray):
