@@ -268,3 +268,22 @@ def test_confusion_pair_flags(n, cols):
         wrong, [(f.code, f.match) for f in findings])
     clean = check_text(f"本次检查发现文中的{right}一处。", select=["QC101"])
     assert not any(f.match == wrong for f in clean)
+
+
+def test_stored_prefix_dictionary_is_what_jieba_builds(tmp_path, monkeypatch):
+    """dictionaries/segment/prefix_dict.npz is current (rebuild: python dictionaries/segment/build.py
+    --prefix-only) and hands jieba the same table it would build itself, so segmentation cannot
+    drift; a stale file is ignored rather than trusted."""
+    from qualitycheck.text import segment
+
+    stored, built = segment._compiled_tokenizer(), segment._built_tokenizer()
+    assert stored is not None, "prefix_dict.npz is missing or stale: run python dictionaries/segment/build.py --prefix-only"
+    assert stored.FREQ == built.FREQ and stored.total == built.total
+    text = "针对对象开展检查，部分网站的的栏目内容更新不及时。"
+    assert list(stored.tokenize(text)) == list(built.tokenize(text))
+
+    terms = tmp_path / "terms"
+    terms.mkdir()
+    (terms / "extra.txt").write_text("网站的栏目 9 nz\n", encoding="utf-8")
+    monkeypatch.setattr(segment, "TERMS_DIR", terms)
+    assert segment._compiled_tokenizer() is None

@@ -1,7 +1,17 @@
-"""jieba segmentation with the official-terms dictionary, loaded once per process."""
+"""jieba segmentation with the official-terms dictionary, loaded once per process.
+
+jieba keeps its dictionary as a prefix dictionary (every word and every prefix of a word, with
+its frequency). Built from core.txt and the term lists it takes about 0.3 s at every cold start,
+most of it unmarshalling jieba's own cache. ``dictionaries/segment/prefix_dict.npz`` holds the
+finished prefix dictionary, written by real jieba (``compile_prefix_dict``), as one UTF-8 blob
+and a frequency array: it loads in a fifth of the time and gives jieba the very same table. It
+records a digest of the files it was made from; when they change it is ignored (and jieba builds
+the table itself) until ``python dictionaries/segment/build.py`` writes it anew.
+"""
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import threading
 from pathlib import Path
@@ -14,6 +24,69 @@ TERMS_DIR = DICTIONARIES_DIR / "terms"
 # jieba's 100k most frequent words (dictionaries/segment/build.py): a fifth of the load time of
 # its full dictionary, the same answers for the checks.
 CORE_DICT = DICTIONARIES_DIR / "segment" / "core.txt"
+PREFIX_DICT = DICTIONARIES_DIR / "segment" / "prefix_dict.npz"
+
+
+def _sources() -> list[Path]:
+    terms = sorted(Path(TERMS_DIR).glob("*.txt")) if TERMS_DIR.is_dir() else []
+    return ([CORE_DICT] if CORE_DICT.is_file() else []) + terms
+
+
+def _digest(paths: list[Path]) -> str:
+    h = hashlib.sha256()
+    for path in paths:
+        h.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    return h.hexdigest()
+
+
+def _built_tokenizer():
+    """jieba's own way: its dictionary file, then each term list as a user dictionary."""
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    tok = jieba.Tokenizer(dictionary=str(CORE_DICT)) if CORE_DICT.is_file() else jieba.Tokenizer()
+    tok.initialize()
+    for path in _sources()[1 if CORE_DICT.is_file() else 0:]:
+        tok.load_userdict(str(path))
+    return tok
+
+
+def _compiled_tokenizer():
+    """A Tokenizer given the stored prefix dictionary, or None when it is missing or stale."""
+    import numpy as np
+
+    try:
+        z = np.load(PREFIX_DICT, allow_pickle=False)
+        if str(z["digest"]) != _digest(_sources()):
+            return None
+        words = z["words"].tobytes().decode("utf-8").split("\n")
+        freq = z["freq"].tolist()
+        total = int(z["total"])
+    except (OSError, KeyError, ValueError, UnicodeDecodeError):
+        return None
+    if len(words) != len(freq):
+        return None
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    tok = jieba.Tokenizer(dictionary=str(CORE_DICT))
+    # What Tokenizer.initialize() would have loaded; cut() reads only these three.
+    tok.FREQ, tok.total, tok.initialized = dict(zip(words, freq)), total, True
+    return tok
+
+
+def compile_prefix_dict(out: Path = PREFIX_DICT) -> int:
+    """Write the prefix dictionary real jieba builds from our sources; returns its size."""
+    import numpy as np
+
+    tok = _built_tokenizer()
+    words = sorted(tok.FREQ)
+    if any("\n" in w for w in words):
+        raise ValueError("a dictionary word holds a line break")
+    np.savez(out, words=np.frombuffer("\n".join(words).encode("utf-8"), dtype=np.uint8),
+             freq=np.array([tok.FREQ[w] for w in words], dtype=np.int64), total=np.array(tok.total),
+             digest=np.array(_digest(_sources())))
+    return len(words)
 
 
 def tokenizer():
@@ -22,14 +95,7 @@ def tokenizer():
     if _tokenizer is None:
         with _lock:
             if _tokenizer is None:
-                import jieba
-
-                jieba.setLogLevel(logging.WARNING)
-                tok = jieba.Tokenizer(dictionary=str(CORE_DICT)) if CORE_DICT.is_file() else jieba.Tokenizer()
-                tok.initialize()
-                for path in sorted(Path(TERMS_DIR).glob("*.txt")) if TERMS_DIR.is_dir() else []:
-                    tok.load_userdict(str(path))
-                _tokenizer = tok
+                _tokenizer = _compiled_tokenizer() or _built_tokenizer()
     return _tokenizer
 
 

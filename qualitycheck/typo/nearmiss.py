@@ -52,7 +52,9 @@ class NearMissIndex:
 
     def _build(self, entries: Iterable[str], confusable: Mapping[str, Iterable[str]], min_len: int, max_len: int) -> None:
         self.entries = frozenset(e for e in entries if min_len <= len(e) <= max_len and _HAN_ONLY.fullmatch(e))
-        self.confusable = {ch: frozenset(alts) for ch, alts in confusable.items()}
+        # A string of one-character alternatives is kept as it is: ``in`` on a short string is as
+        # quick as on a set, and 230k one-character strings are not made at every cold start.
+        self.confusable = {ch: alts if isinstance(alts, str) else frozenset(alts) for ch, alts in confusable.items()}
         self.lengths = tuple(sorted({len(e) for e in self.entries}))
         # Sorted, so that where a span is one edit from several entries the same one is chosen
         # in every process (set order follows the per-process string hash).

@@ -12,16 +12,17 @@ variants that are themselves phrases of the list.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Collection, Iterable, Iterator, Mapping
+from typing import Collection, Iterable, Iterator, Mapping, NamedTuple
 
 #: Numerals are the distinctive part of counted formulations (四个意识, 两个确立); replacing one
 #: gives another count, or ordinary text (是个意识), never a misspelling worth a single veto.
 NUMERALS = frozenset("〇零一二三四五六七八九十百千万两")
 
 
-@dataclass(frozen=True)
-class Variant:
+class Variant(NamedTuple):
+    """How a misspelling differs from its phrase (a tuple: a few thousand are made per phrase list
+    at every cold start, three times faster than a frozen dataclass)."""
+
     right: str
     #: substitution, word-substitution, deletion, doubling or transposition
     kind: str
