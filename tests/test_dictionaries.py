@@ -287,3 +287,37 @@ def test_stored_prefix_dictionary_is_what_jieba_builds(tmp_path, monkeypatch):
     (terms / "extra.txt").write_text("网站的栏目 9 nz\n", encoding="utf-8")
     monkeypatch.setattr(segment, "TERMS_DIR", terms)
     assert segment._compiled_tokenizer() is None
+
+
+def test_stored_lexicon_tables_are_current_and_equal_to_builds():
+    """The ready-made QC105 index and QC106 table (dictionaries/typos/build_stored.py) are made
+    from today's files and hold exactly what the code builds, so loading them cannot change a
+    finding."""
+    from qualitycheck.checks import formulations, idioms
+    from qualitycheck.typo import stored
+
+    arrays = stored.load(idioms.STORED_INDEX, idioms._index_digest())
+    assert arrays is not None, "idiom_index.npz is stale: run python dictionaries/typos/build_stored.py"
+    loaded, built = idioms.NearMissIndex.from_arrays(arrays), idioms.build_index()
+    for name in ("entries", "lengths", "confusable", "_subst", "_bigram_roles"):
+        assert getattr(loaded, name) == getattr(built, name), name
+
+    arrays = stored.load(formulations.STORED_TABLE, formulations._table_digest())
+    assert arrays is not None, "formulation_variants.npz is stale: run python dictionaries/typos/build_stored.py"
+    loaded = formulations.VariantTable.from_arrays(arrays)
+    built = formulations.FormulationCheck().build_table()
+    assert list(loaded.variants.items()) == list(built.variants.items())
+    assert loaded._heads == built._heads
+
+
+def test_a_stale_stored_table_is_not_used(tmp_path, monkeypatch):
+    """After an edit of idioms.txt the stored index's digest no longer matches, so it is not
+    loaded (the check then builds its index from the files)."""
+    from qualitycheck.checks import idioms
+
+    lexicon = tmp_path / "idioms.txt"
+    lexicon.write_text((idioms.IDIOM_DIR / "idioms.txt").read_text(encoding="utf-8") + "绿水青山\n", encoding="utf-8")
+    monkeypatch.setattr(idioms, "_INDEX_SOURCES", (lexicon, idioms.IDIOM_DIR / "idiom_confusables.txt"))
+    from qualitycheck.typo import stored
+
+    assert stored.load(idioms.STORED_INDEX, idioms._index_digest()) is None

@@ -7,9 +7,10 @@ from typing import Iterable
 
 from ..document import Finding
 from ..paths import DICTIONARIES_DIR
-from ..typo.confusables import confusable_chars, wide_confusable_chars
+from ..typo import stored
+from ..typo.confusables import CONFUSABLE_FILES, confusable_chars, wide_confusable_chars
 from ..typo.variants import VariantTable, edited_edges, joined_to_neighbour, one_edit_variants
-from ..typo.vocabulary import words
+from ..typo.vocabulary import WORD_FILES, words
 from .base import Check, Context
 from .idioms import _splits_into_words
 from .registry import register
@@ -24,6 +25,18 @@ _KIND_ZH = {
     "doubling": "多字",
     "transposition": "字序颠倒",
 }
+
+
+#: The misspelling table ready-made, written by ``python dictionaries/typos/build_stored.py``;
+#: used only while every file it is built from is unchanged.
+STORED_TABLE = DICTIONARIES_DIR / "typos" / "formulation_variants.npz"
+#: Bump when the table is built differently (variants.py, the filters below): stored tables
+#: then count as stale.
+_TABLE_FORMAT = "formulations-1"
+
+
+def _table_digest() -> str:
+    return stored.source_digest([FORMULATIONS, *CONFUSABLE_FILES, *WORD_FILES], _TABLE_FORMAT)
 
 
 @register
@@ -52,6 +65,16 @@ class FormulationCheck(Check):
 
     @cached_property
     def table(self) -> VariantTable:
+        arrays = stored.load(STORED_TABLE, _table_digest())
+        if arrays is not None:
+            try:
+                return VariantTable.from_arrays(arrays)
+            except (KeyError, ValueError):
+                pass
+        return self.build_table()
+
+    def build_table(self) -> VariantTable:
+        """Every accepted misspelling of every formulation, built from the dictionary files."""
         phrases = [entry["text"] for entry in self.data["formulations"]]
         confusable, vocabulary = wide_confusable_chars(), words()
         accepted = set(self.data.get("accepted") or ())

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from functools import cached_property
+from pathlib import Path
 from typing import Iterable
 
 from ..document import Finding
 from ..errors import DictionaryError
 from ..paths import DICTIONARIES_DIR
+from ..typo import stored
 from ..typo.nearmiss import NearMiss, NearMissIndex
 from ..typo.vocabulary import words
 from .base import Check, Context
@@ -24,6 +26,32 @@ def read_lexicon(path) -> list[str]:
     except OSError as exc:
         raise DictionaryError(f"{path}: {exc}") from None
     return [line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#")]
+
+
+#: The index ready-made (0.05 s to load against 0.2-0.3 s to build), written by
+#: ``python dictionaries/typos/build_stored.py``; used only while its sources are unchanged.
+STORED_INDEX = IDIOM_DIR / "idiom_index.npz"
+_INDEX_SOURCES = (IDIOM_DIR / "idioms.txt", IDIOM_DIR / "idiom_confusables.txt")
+#: Bump when NearMissIndex builds its tables differently: stored indexes then count as stale.
+_INDEX_FORMAT = "nearmiss-1"
+
+
+def _index_digest() -> str:
+    return stored.source_digest(_INDEX_SOURCES, _INDEX_FORMAT)
+
+
+def build_index() -> NearMissIndex:
+    """The near-miss index of the idiom lexicon, built from its files."""
+    confusable = {}
+    for line in read_lexicon(IDIOM_DIR / "idiom_confusables.txt"):
+        right, _, wrongs = line.partition("\t")
+        confusable[right] = wrongs
+    return NearMissIndex(read_lexicon(IDIOM_DIR / "idioms.txt"), confusable)
+
+
+def write_stored_index() -> Path:
+    stored.save(STORED_INDEX, _index_digest(), build_index().to_arrays())
+    return STORED_INDEX
 
 
 @register
@@ -52,11 +80,13 @@ class IdiomNearMissCheck(Check):
 
     @cached_property
     def index(self) -> NearMissIndex:
-        confusable = {}
-        for line in read_lexicon(IDIOM_DIR / "idiom_confusables.txt"):
-            right, _, wrongs = line.partition("\t")
-            confusable[right] = wrongs
-        return NearMissIndex(read_lexicon(IDIOM_DIR / "idioms.txt"), confusable)
+        arrays = stored.load(STORED_INDEX, _index_digest())
+        if arrays is not None:
+            try:
+                return NearMissIndex.from_arrays(arrays)
+            except (KeyError, ValueError):
+                pass
+        return build_index()
 
     @cached_property
     def accepted(self) -> frozenset[str]:

@@ -7,6 +7,11 @@ from functools import lru_cache
 from ..paths import DICTIONARIES_DIR
 
 
+#: Every file the confusion sets are read from (for digests of tables built from them).
+CONFUSABLE_FILES = (DICTIONARIES_DIR / "typo" / "same_pinyin.txt", DICTIONARIES_DIR / "typo" / "same_stroke.txt",
+                    DICTIONARIES_DIR / "typos" / "idiom_confusables.txt")
+
+
 @lru_cache(maxsize=1)
 def confusable_chars() -> dict[str, set[str]]:
     """char -> same-sound and similar-shape characters (pycorrector data in dictionaries/typo/)."""

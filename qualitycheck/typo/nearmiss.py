@@ -14,6 +14,10 @@ import re
 from dataclasses import dataclass
 from typing import Callable, Iterable, Iterator, Mapping
 
+import numpy as np
+
+from .stored import pack_strings, unpack_strings
+
 _BLANK = "\x00"
 _HAN_RUN = re.compile("[\u3400-\u4dbf\u4e00-\u9fff]{4,}")
 _HAN_ONLY = re.compile("[\u3400-\u4dbf\u4e00-\u9fff]+")
@@ -99,6 +103,63 @@ class NearMissIndex:
 
     def __len__(self) -> int:
         return len(self.entries)
+
+    # -------------------------------------------------------------- storage (see stored.py)
+    def to_arrays(self) -> dict[str, np.ndarray]:
+        """The index as plain arrays; ``from_arrays`` rebuilds it without recomputing a key."""
+        ordered = sorted(self.entries)
+        at = {e: i for i, e in enumerate(ordered)}
+        keys = sorted(self._subst)
+        hits = [[v] if isinstance(v, str) else v for v in (self._subst[k] for k in keys)]
+        bigrams = sorted(self._bigram_roles)
+        roles = [self._bigram_roles[b] for b in bigrams]
+        chars = sorted(self.confusable)
+        return {
+            "entries": pack_strings(ordered), "n_entries": np.array(len(ordered)),
+            "subst_keys": pack_strings(keys), "subst_count": np.array([len(h) for h in hits], np.int32),
+            "subst_entry": np.array([at[e] for h in hits for e in h], np.int32),
+            "bigrams": pack_strings(bigrams), "role_count": np.array([len(r) for r in roles], np.int32),
+            "role_length": np.array([n for r in roles for n, _ in r], np.int32),
+            "role_offset": np.array([o for r in roles for _, o in r], np.int32),
+            "conf_chars": pack_strings(chars), "n_conf": np.array(len(chars)),
+            # one-character alternatives, as one string per character
+            "conf_alts": pack_strings("".join(sorted(self.confusable[c])) if not isinstance(self.confusable[c], str)
+                                      else self.confusable[c] for c in chars),
+        }
+
+    @classmethod
+    def from_arrays(cls, a: dict[str, np.ndarray]) -> "NearMissIndex":
+        paused = gc.isenabled()
+        gc.disable()  # as in __init__: a few hundred thousand long-lived objects
+        try:
+            return cls._from_arrays(a)
+        finally:
+            if paused:
+                gc.enable()
+
+    @classmethod
+    def _from_arrays(cls, a: dict[str, np.ndarray]) -> "NearMissIndex":
+        self = cls.__new__(cls)
+        ordered = unpack_strings(a["entries"], int(a["n_entries"]))
+        self.entries = frozenset(ordered)
+        self.lengths = tuple(sorted({len(e) for e in ordered}))
+        chars = unpack_strings(a["conf_chars"], int(a["n_conf"]))
+        self.confusable = dict(zip(chars, unpack_strings(a["conf_alts"], len(chars))))
+        # Whole-array steps (map, zip, dict) rather than a Python loop per key: the loop alone was
+        # as slow as building the index.
+        counts = a["subst_count"]
+        keys = unpack_strings(a["subst_keys"], len(counts))
+        flat, starts = a["subst_entry"], np.concatenate([[0], np.cumsum(counts)[:-1]]).astype(np.int64)
+        subst: dict[str, str | list[str]] = dict(zip(keys, map(ordered.__getitem__, flat[starts].tolist())))
+        for k in np.flatnonzero(counts > 1).tolist():  # keys several entries share: a few hundred
+            subst[keys[k]] = [ordered[j] for j in flat[starts[k]:starts[k] + counts[k]].tolist()]
+        self._subst = subst
+        shared: dict[tuple[int, int], tuple[int, int]] = {}
+        role_list = [shared.setdefault(r, r) for r in zip(a["role_length"].tolist(), a["role_offset"].tolist())]
+        ends = np.cumsum(a["role_count"]).tolist()
+        bigrams = unpack_strings(a["bigrams"], len(ends))
+        self._bigram_roles = dict(zip(bigrams, map(role_list.__getitem__, map(slice, [0] + ends[:-1], ends))))
+        return self
 
     def lookup(self, span: str) -> NearMiss | None:
         """The entry ``span`` is one edit away from, if any (``span`` itself not an entry)."""

@@ -14,6 +14,10 @@ from __future__ import annotations
 
 from typing import Collection, Iterable, Iterator, Mapping, NamedTuple
 
+import numpy as np
+
+from .stored import pack_strings, unpack_strings
+
 #: Numerals are the distinctive part of counted formulations (四个意识, 两个确立); replacing one
 #: gives another count, or ordinary text (是个意识), never a misspelling worth a single veto.
 NUMERALS = frozenset("〇零一二三四五六七八九十百千万两")
@@ -123,14 +127,45 @@ class VariantTable:
             if len(wrong) >= 2 and wrong not in phrases and wrong not in table:
                 table[wrong] = variant
         self.variants = table
-        # first two characters -> the lengths of variants starting with them, longest first
+        self._heads = self._heads_of(table)
+
+    @staticmethod
+    def _heads_of(table: Mapping[str, Variant]) -> dict[str, tuple[int, ...]]:
+        """first two characters -> the lengths of variants starting with them, longest first"""
         heads: dict[str, set[int]] = {}
         for wrong in table:
             heads.setdefault(wrong[:2], set()).add(len(wrong))
-        self._heads = {head: tuple(sorted(lengths, reverse=True)) for head, lengths in heads.items()}
+        return {head: tuple(sorted(lengths, reverse=True)) for head, lengths in heads.items()}
 
     def __len__(self) -> int:
         return len(self.variants)
+
+    # -------------------------------------------------------------- storage (see stored.py)
+    def to_arrays(self) -> dict[str, np.ndarray]:
+        wrongs = list(self.variants)  # insertion order: the order phrases claimed them
+        rights = sorted({v.right for v in self.variants.values()})
+        at = {r: i for i, r in enumerate(rights)}
+        kinds = sorted({v.kind for v in self.variants.values()})
+        return {
+            "wrongs": pack_strings(wrongs), "n_wrongs": np.array(len(wrongs)),
+            "rights": pack_strings(rights), "n_rights": np.array(len(rights)),
+            "kinds": pack_strings(kinds), "n_kinds": np.array(len(kinds)),
+            "right": np.array([at[v.right] for v in self.variants.values()], np.int32),
+            "kind": np.array([kinds.index(v.kind) for v in self.variants.values()], np.int32),
+            "position": np.array([v.position for v in self.variants.values()], np.int32),
+        }
+
+    @classmethod
+    def from_arrays(cls, a: dict[str, np.ndarray]) -> "VariantTable":
+        wrongs = unpack_strings(a["wrongs"], int(a["n_wrongs"]))
+        rights = unpack_strings(a["rights"], int(a["n_rights"]))
+        kinds = unpack_strings(a["kinds"], int(a["n_kinds"]))
+        variants = zip(map(rights.__getitem__, a["right"].tolist()), map(kinds.__getitem__, a["kind"].tolist()),
+                       a["position"].tolist())
+        self = cls((), ())
+        self.variants = dict(zip(wrongs, map(Variant._make, variants)))
+        self._heads = self._heads_of(self.variants)
+        return self
 
     def finditer(self, text: str) -> Iterator[tuple[int, int, str, Variant]]:
         """Leftmost, then longest, non-overlapping misspellings in ``text``."""
