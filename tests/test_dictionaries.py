@@ -294,8 +294,9 @@ def test_stored_lexicon_tables_are_current_and_equal_to_builds():
     from today's files and hold exactly what the code builds, so loading them cannot change a
     finding."""
     from qualitycheck.checks import formulations, idioms
-    from qualitycheck.typo import stored
+    from qualitycheck.typo import stored, vocabulary
 
+    assert vocabulary._stored_words() == vocabulary.build_words(), "words.npz is stale: run python dictionaries/typos/build_stored.py"
     arrays = stored.load(idioms.STORED_INDEX, idioms._index_digest())
     assert arrays is not None, "idiom_index.npz is stale: run python dictionaries/typos/build_stored.py"
     loaded, built = idioms.NearMissIndex.from_arrays(arrays), idioms.build_index()

@@ -2,6 +2,7 @@
 
     python dictionaries/typos/build_stored.py
 
+- words.npz: the merged word lists (qualitycheck/typo/vocabulary.py) that say a span is a word;
 - idiom_index.npz: QC105's near-miss index of idioms.txt with idiom_confusables.txt;
 - formulation_variants.npz: QC106's misspellings of formulations.yaml (its confusion sets and
   word lists included).
@@ -21,8 +22,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 def main() -> None:
     from qualitycheck.checks import formulations, idioms
-    from qualitycheck.typo import stored
+    from qualitycheck.typo import stored, vocabulary
 
+    print(f"wrote {vocabulary.STORED_WORDS} ({vocabulary.write_stored_words():,} words)")
     print(f"wrote {idioms.write_stored_index()}")
     table = formulations.FormulationCheck().build_table()
     stored.save(formulations.STORED_TABLE, formulations._table_digest(), table.to_arrays())
