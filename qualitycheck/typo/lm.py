@@ -229,7 +229,9 @@ class NgramLM:
         first = (k2 >> np.uint64(BITS)).astype(np.int64)
         second = (k2 & np.uint64(MAX_ID)).astype(np.int64)
         src, dst = (first, second) if successors else (second, first)
-        lp = self.logp[1]
+        # ranked by the stored (float16) weights, so that a model fresh from the builder and the
+        # same model read back from its file rank alike
+        lp = self.logp[1].astype(np.float16).astype(np.float32)
         ok = han[dst]
         src, dst, lp = src[ok], dst[ok], lp[ok]
         if len(lp) and -128.0 < float(lp.min()) and float(lp.max()) <= 0.0:
