@@ -300,7 +300,7 @@ def test_stored_lexicon_tables_are_current_and_equal_to_builds():
     arrays = stored.load(idioms.STORED_INDEX, idioms._index_digest())
     assert arrays is not None, "idiom_index.npz is stale: run python dictionaries/typos/build_stored.py"
     loaded, built = idioms.NearMissIndex.from_arrays(arrays), idioms.build_index()
-    for name in ("entries", "lengths", "confusable", "_subst", "_bigram_roles"):
+    for name in ("entries", "lengths", "confusable", "_subst", "_bigram_roles", "_signatures"):
         assert getattr(loaded, name) == getattr(built, name), name
 
     arrays = stored.load(formulations.STORED_TABLE, formulations._table_digest())
