@@ -65,13 +65,8 @@ class FormulationCheck(Check):
 
     @cached_property
     def table(self) -> VariantTable:
-        arrays = stored.load(STORED_TABLE, _table_digest())
-        if arrays is not None:
-            try:
-                return VariantTable.from_arrays(arrays)
-            except (KeyError, ValueError):
-                pass
-        return self.build_table()
+        table = stored.load_as(STORED_TABLE, _table_digest(), VariantTable.from_arrays)
+        return self.build_table() if table is None else table
 
     def build_table(self) -> VariantTable:
         """Every accepted misspelling of every formulation, built from the dictionary files."""

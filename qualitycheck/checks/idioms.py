@@ -80,13 +80,8 @@ class IdiomNearMissCheck(Check):
 
     @cached_property
     def index(self) -> NearMissIndex:
-        arrays = stored.load(STORED_INDEX, _index_digest())
-        if arrays is not None:
-            try:
-                return NearMissIndex.from_arrays(arrays)
-            except (KeyError, ValueError):
-                pass
-        return build_index()
+        index = stored.load_as(STORED_INDEX, _index_digest(), NearMissIndex.from_arrays)
+        return build_index() if index is None else index
 
     @cached_property
     def accepted(self) -> frozenset[str]:

@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import hashlib
 from pathlib import Path
-from typing import Iterable
+from typing import Callable, Iterable, TypeVar
 
 import numpy as np
 
 _SEP = "\n"
+T = TypeVar("T")
 
 
 def source_digest(paths: Iterable[Path], *settings: object) -> str:
@@ -58,4 +59,15 @@ def load(path: Path, digest: str) -> dict[str, np.ndarray] | None:
                 return None
             return {name: z[name] for name in z.files if name != "digest"}
     except (OSError, KeyError, ValueError, EOFError):
+        return None
+
+
+def load_as(path: Path, digest: str, decode: Callable[[dict[str, np.ndarray]], T]) -> T | None:
+    """``decode`` of the stored arrays, or None when they are missing, stale or malformed."""
+    arrays = load(path, digest)
+    if arrays is None:
+        return None
+    try:
+        return decode(arrays)
+    except (KeyError, ValueError):
         return None

@@ -69,10 +69,5 @@ def write_stored_words() -> int:
 
 
 def _stored_words() -> frozenset[str] | None:
-    arrays = stored.load(STORED_WORDS, words_digest())
-    if arrays is None:
-        return None
-    try:
-        return frozenset(stored.unpack_strings(arrays["words"], int(arrays["count"])))
-    except (KeyError, ValueError):
-        return None
+    return stored.load_as(STORED_WORDS, words_digest(),
+                          lambda a: frozenset(stored.unpack_strings(a["words"], int(a["count"]))))
