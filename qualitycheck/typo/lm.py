@@ -177,8 +177,9 @@ class NgramLM:
                 arrays[f"last{k}"] = (keys & np.uint64(MAX_ID)).astype(np.uint16)
                 if k > 1:
                     parents = self.keys[k - 2]
-                    arrays[f"nchild{k}"] = np.bincount(np.searchsorted(parents, keys >> np.uint64(BITS)),
-                                                       minlength=len(parents)).astype(np.uint16)
+                    counts = np.bincount(np.searchsorted(parents, keys >> np.uint64(BITS)), minlength=len(parents))
+                    wide = len(counts) and int(counts.max()) > MAX_ID
+                    arrays[f"nchild{k}"] = counts.astype(np.uint32 if wide else np.uint16)
             else:
                 arrays[f"dkeys{k}"] = np.diff(keys, prepend=np.uint64(0))  # delta coding: compresses well
             arrays[f"logp{k}"] = self.logp[k - 1].astype(np.float16)
@@ -216,7 +217,7 @@ class NgramLM:
         """Boolean mask of the tokens that are one CJK Unified Ideograph."""
         return np.array([len(t) == 1 and "\u4e00" <= t <= "\u9fff" for t in self.tokens])
 
-    def top_neighbours(self, successors: bool, k: int = 32) -> np.ndarray:
+    def top_neighbours(self, successors: bool, k: int = TOP_NEIGHBOURS) -> np.ndarray:
         """(V, k) int64: for each token, the ``k`` Han tokens most likely to follow it
         (``successors``) or to precede it, by the log-probability of the seen bigram; rows with
         fewer seen bigrams are padded with the most frequent Han characters. Read from the model
