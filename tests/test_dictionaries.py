@@ -294,7 +294,8 @@ def test_stored_lexicon_tables_are_current_and_equal_to_builds():
     from today's files and hold exactly what the code builds, so loading them cannot change a
     finding."""
     from qualitycheck.checks import formulations, idioms
-    from qualitycheck.typo import stored, vocabulary
+    from qualitycheck import stored
+    from qualitycheck.typo import vocabulary
 
     assert vocabulary._stored_words() == vocabulary.build_words(), "words.npz is stale: run python dictionaries/typos/build_stored.py"
     arrays = stored.load(idioms.STORED_INDEX, idioms._index_digest())
@@ -319,6 +320,17 @@ def test_a_stale_stored_table_is_not_used(tmp_path, monkeypatch):
     lexicon = tmp_path / "idioms.txt"
     lexicon.write_text((idioms.IDIOM_DIR / "idioms.txt").read_text(encoding="utf-8") + "绿水青山\n", encoding="utf-8")
     monkeypatch.setattr(idioms, "_INDEX_SOURCES", (lexicon, idioms.IDIOM_DIR / "idiom_confusables.txt"))
-    from qualitycheck.typo import stored
+    from qualitycheck import stored
 
     assert stored.load(idioms.STORED_INDEX, idioms._index_digest()) is None
+
+
+def test_a_damaged_stored_table_is_built_instead(tmp_path, monkeypatch):
+    """A truncated stored file (an interrupted copy) is not an error: the table is built."""
+    from qualitycheck.typo import vocabulary
+
+    broken = tmp_path / "words.npz"
+    broken.write_bytes(vocabulary.STORED_WORDS.read_bytes()[:1000])
+    monkeypatch.setattr(vocabulary, "STORED_WORDS", broken)
+    assert vocabulary._stored_words() is None
+    assert "按部就班" in vocabulary.build_words()

@@ -22,7 +22,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 def main() -> None:
     from qualitycheck.checks import formulations, idioms
-    from qualitycheck.typo import stored, vocabulary
+    from qualitycheck import stored
+    from qualitycheck.typo import vocabulary
 
     print(f"wrote {vocabulary.STORED_WORDS} ({vocabulary.write_stored_words():,} words)")
     print(f"wrote {idioms.write_stored_index()}")

@@ -7,7 +7,7 @@ from typing import Iterable
 
 from ..document import Finding
 from ..paths import DICTIONARIES_DIR
-from ..typo import stored
+from .. import stored
 from ..typo.confusables import CONFUSABLE_FILES, confusable_chars, wide_confusable_chars
 from ..typo.variants import VariantTable, edited_edges, joined_to_neighbour, one_edit_variants
 from ..typo.vocabulary import WORD_FILES, words

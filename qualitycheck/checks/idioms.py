@@ -9,7 +9,7 @@ from typing import Iterable
 from ..document import Finding
 from ..errors import DictionaryError
 from ..paths import DICTIONARIES_DIR
-from ..typo import stored
+from .. import stored
 from ..typo.nearmiss import NearMiss, NearMissIndex
 from ..typo.vocabulary import words
 from .base import Check, Context

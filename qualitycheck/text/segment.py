@@ -11,11 +11,11 @@ the table itself) until ``python dictionaries/segment/build.py`` writes it anew.
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import threading
 from pathlib import Path
 
+from .. import stored
 from ..paths import DICTIONARIES_DIR
 
 _lock = threading.Lock()
@@ -32,13 +32,6 @@ def _sources() -> list[Path]:
     return ([CORE_DICT] if CORE_DICT.is_file() else []) + terms
 
 
-def _digest(paths: list[Path]) -> str:
-    h = hashlib.sha256()
-    for path in paths:
-        h.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
-    return h.hexdigest()
-
-
 def _built_tokenizer():
     """jieba's own way: its dictionary file, then each term list as a user dictionary."""
     import jieba
@@ -53,26 +46,22 @@ def _built_tokenizer():
 
 def _compiled_tokenizer():
     """A Tokenizer given the stored prefix dictionary, or None when it is missing or stale."""
-    import numpy as np
-
-    try:
-        z = np.load(PREFIX_DICT, allow_pickle=False)
-        if str(z["digest"]) != _digest(_sources()):
-            return None
-        words = z["words"].tobytes().decode("utf-8").split("\n")
-        freq = z["freq"].tolist()
-        total = int(z["total"])
-    except (OSError, KeyError, ValueError, UnicodeDecodeError):
-        return None
-    if len(words) != len(freq):
+    table = stored.load_as(PREFIX_DICT, _digest(), lambda a: (
+        dict(zip(stored.unpack_strings(a["words"], len(a["freq"])), a["freq"].tolist())), int(a["total"])))
+    if table is None:
         return None
     import jieba
 
     jieba.setLogLevel(logging.WARNING)
     tok = jieba.Tokenizer(dictionary=str(CORE_DICT))
     # What Tokenizer.initialize() would have loaded; cut() reads only these three.
-    tok.FREQ, tok.total, tok.initialized = dict(zip(words, freq)), total, True
+    tok.FREQ, tok.total = table
+    tok.initialized = True
     return tok
+
+
+def _digest() -> str:
+    return stored.source_digest(_sources(), "jieba-prefix-1")
 
 
 def compile_prefix_dict(out: Path = PREFIX_DICT) -> int:
@@ -81,11 +70,9 @@ def compile_prefix_dict(out: Path = PREFIX_DICT) -> int:
 
     tok = _built_tokenizer()
     words = sorted(tok.FREQ)
-    if any("\n" in w for w in words):
-        raise ValueError("a dictionary word holds a line break")
-    np.savez(out, words=np.frombuffer("\n".join(words).encode("utf-8"), dtype=np.uint8),
-             freq=np.array([tok.FREQ[w] for w in words], dtype=np.int64), total=np.array(tok.total),
-             digest=np.array(_digest(_sources())))
+    stored.save(out, _digest(), {"words": stored.pack_strings(words),
+                                 "freq": np.array([tok.FREQ[w] for w in words], dtype=np.int64),
+                                 "total": np.array(tok.total)})
     return len(words)
 
 

@@ -16,7 +16,7 @@ from typing import Callable, Iterable, Iterator, Mapping
 
 import numpy as np
 
-from .stored import pack_strings, unpack_strings
+from ..stored import pack_strings, unpack_strings
 
 _BLANK = "\x00"
 _HAN_RUN = re.compile("[\u3400-\u4dbf\u4e00-\u9fff]{4,}")

@@ -16,7 +16,7 @@ from typing import Collection, Iterable, Iterator, Mapping, NamedTuple
 
 import numpy as np
 
-from .stored import pack_strings, unpack_strings
+from ..stored import pack_strings, unpack_strings
 
 #: Numerals are the distinctive part of counted formulations (四个意识, 两个确立); replacing one
 #: gives another count, or ordinary text (是个意识), never a misspelling worth a single veto.

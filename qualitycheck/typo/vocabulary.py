@@ -13,7 +13,7 @@ import threading
 import numpy as np
 
 from ..paths import DICTIONARIES_DIR
-from . import stored
+from .. import stored
 
 _FILES = (
     "typo/word_freq.txt",

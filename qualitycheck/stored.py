@@ -1,7 +1,8 @@
 """Lexicon tables stored ready-made beside the files they are built from.
 
 Some tables are derived from dictionary files at every cold start, at a cost of tenths of a
-second (the idiom near-miss index, the misspellings of the fixed formulations). They can be
+second (jieba's prefix dictionary, the merged word list, the idiom near-miss index, the
+misspellings of the fixed formulations). They can be
 written once as plain arrays (strings as one UTF-8 blob, numbers as integer arrays) with a digest
 of their sources; a process whose sources still have that digest loads the arrays instead of
 building the table, and one whose sources changed builds it as before. No pickle: the files are
@@ -10,6 +11,7 @@ data, readable by numpy alone.
 from __future__ import annotations
 
 import hashlib
+import zipfile
 from pathlib import Path
 from typing import Callable, Iterable, TypeVar
 
@@ -58,7 +60,7 @@ def load(path: Path, digest: str) -> dict[str, np.ndarray] | None:
             if str(z["digest"]) != digest:
                 return None
             return {name: z[name] for name in z.files if name != "digest"}
-    except (OSError, KeyError, ValueError, EOFError):
+    except (OSError, KeyError, ValueError, EOFError, zipfile.BadZipFile):
         return None
 
 
