@@ -334,3 +334,19 @@ def test_a_damaged_stored_table_is_built_instead(tmp_path, monkeypatch):
     monkeypatch.setattr(vocabulary, "STORED_WORDS", broken)
     assert vocabulary._stored_words() is None
     assert "按部就班" in vocabulary.build_words()
+
+
+def test_jieba_loads_without_pkg_resources(tmp_path):
+    """jieba would import setuptools' pkg_resources (0.1 s of a cold check in a fresh Python 3.11
+    venv); segmentation must work without touching it. A pkg_resources that fails on import
+    stands in for the real one."""
+    import subprocess
+    import sys
+
+    (tmp_path / "pkg_resources.py").write_text("raise RuntimeError('pkg_resources imported')\n", encoding="utf-8")
+    code = ("import sys; from qualitycheck.text.segment import tokens; "
+            "print([w for w, _, _ in tokens('针对对象开展检查')]); print('pkg_resources' in sys.modules)")
+    env = {**__import__("os").environ, "PYTHONPATH": str(tmp_path)}
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.split("\n")[:2] == ["['针对', '对象', '开展', '检查']", "False"]
