@@ -104,7 +104,11 @@ class Pages(scrapy.Spider):
     def parse(self, response):
         yield {"page_url": response.url, "page_html": response.text}
         for href in response.css("a::attr(href)").getall():
-            yield response.follow(href, self.parse)
+            try:
+                request = response.follow(href, self.parse)
+            except ValueError:  # a malformed link of a hostile page (w3lib 2.6 refuses a host with a space)
+                continue
+            yield request
 
 def main(start, out):
     settings = {
@@ -164,8 +168,13 @@ class PagesSpider(scrapy.Spider):
     def parse(self, response):
         yield {"url": response.url, "html": response.text}
         for href in response.css("a::attr(href)").getall():
-            if not href.startswith(("javascript:", "mailto:")):
-                yield response.follow(href, self.parse)
+            if href.startswith(("javascript:", "mailto:")):
+                continue
+            try:
+                request = response.follow(href, self.parse)
+            except ValueError:  # a malformed link of a hostile page (w3lib 2.6 refuses a host with a space)
+                continue
+            yield request
 '''
 
 

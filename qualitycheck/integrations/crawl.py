@@ -46,7 +46,11 @@ def make_spider_class():
             yield {"url": response.url, "html": response.body}
             for link in self.links.extract_links(response):
                 if site_netloc(link.url) == self.netloc:
-                    yield response.follow(link.url, callback=self.parse)
+                    try:
+                        request = response.follow(link.url, callback=self.parse)
+                    except ValueError:  # a link Scrapy cannot request (w3lib 2.6: a host with a space)
+                        continue
+                    yield request
 
     return SiteSpider
 
