@@ -10,7 +10,7 @@ from ..paths import DICTIONARIES_DIR
 from .. import stored
 from ..typo.confusables import CONFUSABLE_FILES, confusable_chars, wide_confusable_chars
 from ..typo.variants import VariantTable, edited_edges, joined_to_neighbour, one_edit_variants
-from ..typo.vocabulary import WORD_FILES, words
+from ..typo.vocabulary import words, words_digest
 from .base import Check, Context
 from .idioms import _splits_into_words
 from .registry import register
@@ -36,7 +36,7 @@ _TABLE_FORMAT = "formulations-1"
 
 
 def _table_digest() -> str:
-    return stored.source_digest([FORMULATIONS, *CONFUSABLE_FILES, *WORD_FILES], _TABLE_FORMAT)
+    return stored.source_digest([FORMULATIONS, *CONFUSABLE_FILES], _TABLE_FORMAT, words_digest())
 
 
 @register

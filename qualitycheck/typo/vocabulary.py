@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import threading
+from functools import lru_cache
 
 import numpy as np
 
@@ -57,7 +58,10 @@ def build_words() -> frozenset[str]:
     return frozenset(found)
 
 
+@lru_cache(maxsize=1)
 def words_digest() -> str:
+    """Digest of the word lists (hashed once per process: the stored words and the stored
+    formulation table both depend on them)."""
     return stored.source_digest(WORD_FILES, "words-1")
 
 
