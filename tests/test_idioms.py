@@ -65,3 +65,27 @@ def test_the_suggestion_does_not_depend_on_the_process_hash_seed():
         for seed in range(8)
     }
     assert len(answers) == 1
+
+
+def test_the_scan_finds_every_variant_that_lookup_finds():
+    """finditer only matches spans whose ends fit some entry: every one-substitution and
+    one-swap variant, at any length and any place, must still be found."""
+    import random
+
+    entries = ["再接再厉", "按部就班", "一言既出驷马难追", "精诚所至", "万变不离其宗", "有过之而无不及"]
+    confusable = {ch: "乙丙丁" for ch in set("".join(entries))}
+    index = NearMissIndex(entries, confusable)
+    rnd = random.Random(7)
+    variants = []
+    for entry in entries:
+        for i in range(len(entry)):
+            variants.append(entry[:i] + rnd.choice("乙丙丁") + entry[i + 1:])
+        for i in range(len(entry) - 1):
+            variants.append(entry[:i] + entry[i + 1] + entry[i] + entry[i + 2:])
+    for variant in variants:
+        expected = index.lookup(variant)
+        if expected is None:
+            continue
+        text = "我们看到" + variant + "的情况"
+        found = list(index.finditer(text))
+        assert [(m.start, m.wrong, m.right) for m in found] == [(4, variant, expected.right)], variant

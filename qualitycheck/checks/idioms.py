@@ -33,7 +33,7 @@ def read_lexicon(path) -> list[str]:
 STORED_INDEX = IDIOM_DIR / "idiom_index.npz"
 _INDEX_SOURCES = (IDIOM_DIR / "idioms.txt", IDIOM_DIR / "idiom_confusables.txt")
 #: Bump when NearMissIndex builds its tables differently: stored indexes then count as stale.
-_INDEX_FORMAT = "nearmiss-2"
+_INDEX_FORMAT = "nearmiss-3"
 
 
 def _index_digest() -> str:
