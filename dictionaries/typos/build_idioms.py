@@ -13,7 +13,8 @@ segmenter loads) and of the word lists that are one same-sound / similar-shape s
 one swap away from an idiom and frequent enough to be real (为人处事 beside 为人处世). QC105 never
 flags them, so it needs no 349k-word list at run time.
 
-idiom_confusables.txt: for each character of the lexicon, the characters written in its place.
+idiom_confusables.txt: for each character of the lexicon, the characters written in its place:
+same sound, similar shape, and the same layout around the same second part (cjk-decomp).
 
 Needs pypinyin at build time only (``pip install -e ".[build]"``); nothing here runs at check time.
 
@@ -43,6 +44,13 @@ JIEBA_MIN_FREQ = 20
 PARTICLE_ENDINGS = "的地得了着"
 # jieba gives words it lists without a count the frequency 3.
 JIEBA_FLOOR = 3
+# Characters built the same way around the same second part (芋/竽 on 于, 霭/蔼 on 谒, 烩/脍 on 会)
+# are written for each other; a part shared by more characters than this is a radical-like part
+# (氵, 鸟) whose characters are no longer lookalikes.
+SHARED_PART_MAX = 12
+DECOMPOSITION = ROOT / "corpora" / "shapes" / "cjk-decomp.txt.gz"
+# cjk-decomp's two-part layouts: left-right, top-bottom, and the surrounds (厉 = 厂 around 万).
+TWO_PART_LAYOUTS = ("a", "d", "stl", "sbl", "str", "st", "w")
 
 
 def _han(word: str) -> bool:
@@ -72,7 +80,7 @@ def main() -> None:
     from qualitycheck.typo.engine import TypoEngine
 
     engine = TypoEngine.load()
-    confusable = _confusables(entries, engine)
+    confusable, primary = _confusables(entries, engine)
     freq = _frequencies(jieba_rows)
 
     # Dictionaries of idioms list some misspellings as entries (按步就班 beside 按部就班): an entry
@@ -122,8 +130,12 @@ def main() -> None:
         "\n".join([
             "# For each character of idioms.txt: the characters written in its place by sound or shape.",
             "# Built by build_idioms.py from pycorrector's same_pinyin/same_stroke lists, the typo tables",
-            "# (models/typo/tables.npz: one-stroke shape edits) and pypinyin's readings (same syllable).",
-        ] + [f"{ch}\t{''.join(sorted(confusable[ch]))}" for ch in used if confusable.get(ch)]) + "\n",
+            "# (models/typo/tables.npz: one-stroke shape edits), pypinyin's readings (same syllable) and",
+            f"# cjk-decomp's layouts (same layout around the same second part, at most {SHARED_PART_MAX} such characters).",
+            "# Third column: those of them read with the same syllable as the character (first readings",
+            "# only), for the split-guard rescue of checks/idioms.py (一览无疑 for 一览无遗).",
+        ] + [f"{ch}\t{''.join(sorted(confusable[ch]))}\t{''.join(sorted(a for a in confusable[ch] if _same_first_reading(a, ch, primary)))}"
+             for ch in used if confusable.get(ch)]) + "\n",
         encoding="utf-8")
     print(f"idioms.txt: {len(index.entries)} entries ({len(misspelt)} misspelt entries dropped); "
           f"idiom_lookalikes.txt: {len(lookalikes)} words; idiom_confusables.txt: {len(used)} characters")
@@ -156,8 +168,13 @@ def _one_edit_entries(entry: str, index: NearMissIndex) -> list[str]:
     return out
 
 
-def _confusables(entries: set[str], engine) -> dict[str, set[str]]:
-    """Right character -> characters written for it: pycorrector's sets plus the typo tables'."""
+def _same_first_reading(a: str, b: str, primary: dict[str, str]) -> bool:
+    return bool(primary.get(a)) and primary.get(a) == primary.get(b)
+
+
+def _confusables(entries: set[str], engine) -> tuple[dict[str, set[str]], dict[str, str]]:
+    """Right character -> characters written for it (pycorrector's sets plus the typo tables',
+    same syllable, same layout), and each character's first reading without tone (pypinyin)."""
     from qualitycheck.typo.dictdata import T_PYC_PINYIN, T_PYC_SHAPE, T_SAME_SYL, T_SAME_TONE, T_SHAPE
 
     wanted = T_SAME_TONE | T_SAME_SYL | T_SHAPE | T_PYC_PINYIN | T_PYC_SHAPE
@@ -175,15 +192,40 @@ def _confusables(entries: set[str], engine) -> dict[str, set[str]]:
         syllables[ch] = found
         for syl in found:
             by_syllable.setdefault(syl, set()).add(ch)
+    siblings = _component_siblings(pool)
     out: dict[str, set[str]] = {}
     for ch in set("".join(entries)):
-        alts = set(base.get(ch, ()))
+        alts = set(base.get(ch, ())) | siblings.get(ch, set())
         for syl in syllables.get(ch, ()):
             alts |= by_syllable[syl]
         ids, types = engine.tables.candidates(ch)
         alts.update(tokens[i] for i, t in zip(ids.tolist(), types.tolist()) if t & wanted)
         alts.discard(ch)
         out[ch] = {a for a in alts if is_han(a)}
+    # first readings: heteronyms give 奋 a reading kang and 拔 bei, too loose for the rescue
+    wanted_chars = set(out) | {a for alts in out.values() for a in alts}
+    primary = {ch: pinyin(ch, style=Style.NORMAL)[0][0] for ch in wanted_chars}
+    return out, {ch: p for ch, p in primary.items() if p.isalpha()}
+
+
+def _component_siblings(pool: set[str]) -> dict[str, set[str]]:
+    """Character -> the characters of ``pool`` laid out as it is around the same second part
+    (霭 ⿱雨谒 and 蔼 ⿱艹谒), from cjk-decomp (corpora/shapes/, source in corpora/SOURCES.md)."""
+    import gzip
+    import re
+
+    layout = re.compile(r"^([^:]+):([a-z]+)\(([^,()]+),([^,()]+)\)$")
+    groups: dict[tuple[str, str], set[str]] = {}
+    with gzip.open(DECOMPOSITION, "rt", encoding="utf-8") as handle:
+        for line in handle:
+            m = layout.match(line.strip())
+            if m and m.group(1) in pool and m.group(2) in TWO_PART_LAYOUTS:
+                groups.setdefault((m.group(2), m.group(4)), set()).add(m.group(1))
+    out: dict[str, set[str]] = {}
+    for group in groups.values():
+        if 1 < len(group) <= SHARED_PART_MAX:
+            for ch in group:
+                out.setdefault(ch, set()).update(group - {ch})
     return out
 
 

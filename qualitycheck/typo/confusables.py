@@ -71,5 +71,5 @@ def wide_confusable_chars() -> Mapping[str, frozenset[str]]:
         for line in path.read_text(encoding="utf-8").splitlines():
             if line and not line.startswith("#"):
                 right, _, wrongs = line.partition("\t")
-                extra[right] = extra.get(right, "") + wrongs
+                extra[right] = extra.get(right, "") + wrongs.partition("\t")[0]
     return _WidenedConfusables(confusable_chars(), extra)
