@@ -89,3 +89,12 @@ def test_the_scan_finds_every_variant_that_lookup_finds():
         text = "我们看到" + variant + "的情况"
         found = list(index.finditer(text))
         assert [(m.start, m.wrong, m.right) for m in found] == [(4, variant, expected.right)], variant
+
+
+def test_a_span_of_two_words_is_flagged_only_when_the_language_model_prefers_the_idiom(monkeypatch):
+    from qualitycheck.checks import idioms
+
+    text = "这部作品不同反响，广受好评。"  # 不同 + 反响 are both words
+    assert [f.suggestions for f in check_text(text, select=["QC105"])] == [["不同凡响"]]
+    monkeypatch.setattr(idioms, "RESCUE_MARGIN", 99.0)
+    assert check_text(text, select=["QC105"]) == []

@@ -69,7 +69,9 @@ class IdiomNearMissCheck(Check):
     (pycorrector's lists, the typo tables' shape edits, same syllable). Never flagged: a span that
     is a word of the word lists or a lookalike of idiom_lookalikes.txt (为人处事), a span that
     splits into words of two or more characters (传诵千古 is 传诵 + 千古; without this guard
-    official text gets ~200 false alarms per 600k sentences), a span a word runs across
+    official text gets ~200 false alarms per 600k sentences) unless its changed character is read
+    as the idiom's and the language model prefers the idiom in context (不同反响 for 不同凡响;
+    RESCUE_MARGIN), a span a word runs across
     (今天下午双方, 贯彻实事求是), a span overlapping an idiom written right (无所不用其极), a span
     whose changed first or last character is a function character (怎么也想不到 holds 也想不到),
     the accepted variants and set phrases of dictionaries/typos/idioms.yaml (its ``words`` count as
