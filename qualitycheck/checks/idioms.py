@@ -45,13 +45,16 @@ def _index_digest() -> str:
     return stored.source_digest(_INDEX_SOURCES, _INDEX_FORMAT)
 
 
+def read_confusables(column: int = 1) -> dict[str, str]:
+    """A column of idiom_confusables.txt by character: 1 the characters written for it, 2 those of
+    them read with the same syllable."""
+    return {cells[0]: cells[column] if len(cells) > column else ""
+            for cells in (line.split("\t") for line in read_lexicon(IDIOM_DIR / "idiom_confusables.txt"))}
+
+
 def build_index() -> NearMissIndex:
     """The near-miss index of the idiom lexicon, built from its files."""
-    confusable = {}
-    for line in read_lexicon(IDIOM_DIR / "idiom_confusables.txt"):
-        right, _, wrongs = line.partition("\t")
-        confusable[right] = wrongs.partition("\t")[0]
-    return NearMissIndex(read_lexicon(IDIOM_DIR / "idioms.txt"), confusable)
+    return NearMissIndex(read_lexicon(IDIOM_DIR / "idioms.txt"), read_confusables(1))
 
 
 def write_stored_index() -> Path:
@@ -129,11 +132,7 @@ class IdiomNearMissCheck(Check):
     @cached_property
     def soundalikes(self) -> dict[str, str]:
         """Character -> the characters of its confusion set read with the same syllable."""
-        out = {}
-        for line in read_lexicon(IDIOM_DIR / "idiom_confusables.txt"):
-            right, _, rest = line.partition("\t")
-            out[right] = rest.partition("\t")[2]
-        return out
+        return read_confusables(2)
 
     def _is_word(self, span: str) -> bool:
         if span in self.accepted:
