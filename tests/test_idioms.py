@@ -47,6 +47,20 @@ def test_index_finds_substitutions_and_swaps_but_never_an_entry():
     assert [(m.start, m.wrong) for m in misses] == [(1, "再接再励")]
 
 
+def test_a_near_homophone_matches_only_where_no_strict_confusion_does():
+    index = NearMissIndex(["各行其是", "各行其志", "谨终如始"], {"是": "事"}, loose={"志": "事", "谨": "敬"})
+    assert index.lookup("各行其事").right == "各行其是"  # 各行其志 sorts first but is reached loosely
+    assert index.lookup("敬终如始").right == "谨终如始"
+    stored = NearMissIndex.from_arrays(index.to_arrays())
+    assert stored.lookup("各行其事").right == "各行其是" and stored.lookup("敬终如始").right == "谨终如始"
+    assert NearMissIndex(["谨终如始"], {}).lookup("敬终如始") is None
+
+
+def test_a_near_homophone_of_the_default_tables_is_flagged():
+    found = check_text("销售也是各自为阵，成本居高不下。", select=["QC105"])  # 阵 zhen for 政 zheng
+    assert [(f.match, f.suggestions) for f in found] == [("各自为阵", ["各自为政"])]
+
+
 def test_accepted_variant_and_a_word_are_not_flagged():
     assert check_text("做人要懂得为人处事的道理。", select=["QC105"]) == []
     assert check_text("按步骤推进，按部就班落实。", select=["QC105"]) == []
@@ -91,7 +105,7 @@ def test_the_scan_finds_every_variant_that_lookup_finds():
         assert [(m.start, m.wrong, m.right) for m in found] == [(4, variant, expected.right)], variant
 
 
-def test_a_span_of_two_words_is_flagged_only_when_the_language_model_prefers_the_idiom(monkeypatch):
+def test_a_span_of_two_words_is_flagged_only_when_the_language_model_does_not_prefer_the_words(monkeypatch):
     from qualitycheck.checks import idioms
 
     text = "这部作品不同反响，广受好评。"  # 不同 + 反响 are both words

@@ -80,11 +80,13 @@ def main() -> None:
     from qualitycheck.typo.engine import TypoEngine
 
     engine = TypoEngine.load()
-    confusable, primary = _confusables(entries, engine)
+    confusable, accent, primary = _confusables(entries, engine)
     freq = _frequencies(jieba_rows)
 
     # Dictionaries of idioms list some misspellings as entries (按步就班 beside 按部就班): an entry
     # one edit from another that is RATIO times more frequent goes.
+    # Dropping takes the strict sets only: the idioms an accent's near homophone spells are as
+    # often both right (趁人之危, 乘人之危).
     index = NearMissIndex(entries, confusable)
     misspelt = set()
     for entry in sorted(entries):
@@ -96,7 +98,7 @@ def main() -> None:
                 break
     entries -= misspelt
     sources.append(f"less {len(misspelt)} entries one edit from a far likelier entry (misspellings kept by the sources)")
-    index = NearMissIndex(entries, confusable)
+    index = NearMissIndex(entries, confusable, loose=accent)
 
     # Real words one edit from an idiom are never flagged, unless the word lists carry a misspelling:
     # a word at jieba's floor frequency (3: listed, never counted) or RATIO times rarer than the
@@ -134,7 +136,10 @@ def main() -> None:
             f"# cjk-decomp's layouts (same layout around the same second part, at most {SHARED_PART_MAX} such characters).",
             "# Third column: those of them read with the same syllable as the character (first readings",
             "# only), for the split-guard rescue of checks/idioms.py (一览无疑 for 一览无遗).",
+            "# Fourth column: near homophones by first reading as accents merge zh/z, ch/c, sh/s and -ng/-n",
+            "# (谨/敬), not in the second column: the index's loose tier, tried when no entry matches otherwise.",
         ] + [f"{ch}\t{''.join(sorted(confusable[ch]))}\t{''.join(sorted(a for a in confusable[ch] if _same_first_reading(a, ch, primary)))}"
+             f"\t{''.join(sorted(accent.get(ch, ())))}"
              for ch in used if confusable.get(ch)]) + "\n",
         encoding="utf-8")
     print(f"idioms.txt: {len(index.entries)} entries ({len(misspelt)} misspelt entries dropped); "
@@ -172,9 +177,19 @@ def _same_first_reading(a: str, b: str, primary: dict[str, str]) -> bool:
     return bool(primary.get(a)) and primary.get(a) == primary.get(b)
 
 
-def _confusables(entries: set[str], engine) -> tuple[dict[str, set[str]], dict[str, str]]:
+def _accent_syllable(syllable: str) -> str:
+    """The syllable as the accents that merge zh/z, ch/c, sh/s and -ng/-n hear it (zhi = zi,
+    jing = jin): the near homophones writers put for each other (敬/谨, 怎/枕 ...)."""
+    for retroflex in ("zh", "ch", "sh"):
+        if syllable.startswith(retroflex):
+            syllable = syllable[0] + syllable[2:]
+    return syllable[:-1] if syllable.endswith("ng") and len(syllable) > 2 else syllable
+
+
+def _confusables(entries: set[str], engine) -> tuple[dict[str, set[str]], dict[str, set[str]], dict[str, str]]:
     """Right character -> characters written for it (pycorrector's sets plus the typo tables',
-    same syllable, same layout), and each character's first reading without tone (pypinyin)."""
+    same syllable, same layout); right character -> the further characters an accent makes sound
+    alike (_accent_syllable); and each character's first reading without tone (pypinyin)."""
     from qualitycheck.typo.dictdata import T_PYC_PINYIN, T_PYC_SHAPE, T_SAME_SYL, T_SAME_TONE, T_SHAPE
 
     wanted = T_SAME_TONE | T_SAME_SYL | T_SHAPE | T_PYC_PINYIN | T_PYC_SHAPE
@@ -194,6 +209,7 @@ def _confusables(entries: set[str], engine) -> tuple[dict[str, set[str]], dict[s
             by_syllable.setdefault(syl, set()).add(ch)
     siblings = _component_siblings(pool)
     out: dict[str, set[str]] = {}
+    accent: dict[str, set[str]] = {}
     for ch in set("".join(entries)):
         alts = set(base.get(ch, ())) | siblings.get(ch, set())
         for syl in syllables.get(ch, ()):
@@ -204,8 +220,17 @@ def _confusables(entries: set[str], engine) -> tuple[dict[str, set[str]], dict[s
         out[ch] = {a for a in alts if is_han(a)}
     # first readings: heteronyms give 奋 a reading kang and 拔 bei, too loose for the rescue
     wanted_chars = set(out) | {a for alts in out.values() for a in alts}
-    primary = {ch: pinyin(ch, style=Style.NORMAL)[0][0] for ch in wanted_chars}
-    return out, {ch: p for ch, p in primary.items() if p.isalpha()}
+    primary = {ch: pinyin(ch, style=Style.NORMAL)[0][0] for ch in wanted_chars | pool}
+    primary = {ch: p for ch, p in primary.items() if p.isalpha()}
+    # near homophones by first readings only (heteronyms would make 事 a zi)
+    by_accent: dict[str, set[str]] = {}
+    for ch in pool:
+        if ch in primary:
+            by_accent.setdefault(_accent_syllable(primary[ch]), set()).add(ch)
+    for ch in out:
+        near = by_accent.get(_accent_syllable(primary.get(ch, "")), set())
+        accent[ch] = {a for a in near if a != ch and a not in out[ch] and is_han(a)}
+    return out, accent, primary
 
 
 def _component_siblings(pool: set[str]) -> dict[str, set[str]]:

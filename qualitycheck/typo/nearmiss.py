@@ -43,22 +43,26 @@ class NearMissIndex:
     """All one-substitution and one-transposition variants of a lexicon, by key."""
 
     def __init__(self, entries: Iterable[str], confusable: Mapping[str, Iterable[str]],
-                 min_len: int = 4, max_len: int = 8):
+                 min_len: int = 4, max_len: int = 8, loose: Mapping[str, Iterable[str]] | None = None):
         # The index is a few hundred thousand small long-lived objects: the cyclic collector would
         # rescan them over and over while they are made (about 0.4 s of a cold `check`).
         paused = gc.isenabled()
         gc.disable()
         try:
-            self._build(entries, confusable, min_len, max_len)
+            self._build(entries, confusable, min_len, max_len, loose or {})
         finally:
             if paused:
                 gc.enable()
 
-    def _build(self, entries: Iterable[str], confusable: Mapping[str, Iterable[str]], min_len: int, max_len: int) -> None:
+    def _build(self, entries: Iterable[str], confusable: Mapping[str, Iterable[str]], min_len: int, max_len: int,
+               loose: Mapping[str, Iterable[str]]) -> None:
         self.entries = frozenset(e for e in entries if min_len <= len(e) <= max_len and _HAN_ONLY.fullmatch(e))
         # A string of one-character alternatives is kept as it is: ``in`` on a short string is as
         # quick as on a set, and 230k one-character strings are not made at every cold start.
         self.confusable = {ch: alts if isinstance(alts, str) else frozenset(alts) for ch, alts in confusable.items()}
+        # A second tier (near homophones): a span is matched through it only when no entry is
+        # reached through ``confusable``, so 各行其事 stays 各行其是 and never turns 各行其志.
+        self.loose = {ch: alts if isinstance(alts, str) else frozenset(alts) for ch, alts in loose.items() if alts}
         self.lengths = tuple(sorted({len(e) for e in self.entries}))
         self._signatures = frozenset("".join(sorted(e)) for e in self.entries)
         # Sorted, so that where a span is one edit from several entries the same one is chosen
@@ -122,6 +126,7 @@ class NearMissIndex:
         bigrams = sorted(self._bigram_roles)
         roles = [self._bigram_roles[b] for b in bigrams]
         chars = sorted(self.confusable)
+        loose = sorted(self.loose)
         return {
             "entries": pack_strings(ordered), "n_entries": np.array(len(ordered)),
             "subst_keys": pack_strings(keys), "subst_count": np.array([len(h) for h in hits], np.int32),
@@ -136,6 +141,9 @@ class NearMissIndex:
             # one-character alternatives, as one string per character
             "conf_alts": pack_strings("".join(sorted(self.confusable[c])) if not isinstance(self.confusable[c], str)
                                       else self.confusable[c] for c in chars),
+            "loose_chars": pack_strings(loose), "n_loose": np.array(len(loose)),
+            "loose_alts": pack_strings("".join(sorted(self.loose[c])) if not isinstance(self.loose[c], str)
+                                       else self.loose[c] for c in loose),
         }
 
     @classmethod
@@ -157,6 +165,8 @@ class NearMissIndex:
         self._signatures = frozenset(unpack_strings(a["signatures"], int(a["n_signatures"])))
         chars = unpack_strings(a["conf_chars"], int(a["n_conf"]))
         self.confusable = dict(zip(chars, unpack_strings(a["conf_alts"], len(chars))))
+        loose = unpack_strings(a["loose_chars"], int(a["n_loose"]))
+        self.loose = dict(zip(loose, unpack_strings(a["loose_alts"], len(loose))))
         # Whole-array steps (map, zip, dict) rather than a Python loop per key: the loop alone was
         # as slow as building the index.
         counts = a["subst_count"]
@@ -195,7 +205,8 @@ class NearMissIndex:
                     swap = (swapped, i)
         if swap is not None:
             return NearMiss(0, n, span, swap[0], "transposition", swap[1])
-        subst, confusable = self._subst, self.confusable
+        subst, confusable, loose = self._subst, self.confusable, self.loose
+        near: NearMiss | None = None
         for i in range(n):
             hit = subst.get(span[:i] + _BLANK + span[i + 1:])
             if hit is None:
@@ -204,7 +215,9 @@ class NearMissIndex:
             for entry in (hit,) if hit.__class__ is str else hit:
                 if ch in confusable.get(entry[i], ()):
                     return NearMiss(0, n, span, entry, "substitution", i)
-        return None
+                if near is None and ch in loose.get(entry[i], ()):
+                    near = NearMiss(0, n, span, entry, "substitution", i)
+        return near
 
     def finditer(self, text: str, is_word: Callable[[str], bool] = lambda s: False) -> Iterator[NearMiss]:
         """Near misses in ``text``, leftmost first, never overlapping, longest entry first.
