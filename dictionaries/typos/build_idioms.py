@@ -49,6 +49,11 @@ JIEBA_FLOOR = 3
 # (氵, 鸟) whose characters are no longer lookalikes.
 SHARED_PART_MAX = 12
 DECOMPOSITION = ROOT / "corpora" / "shapes" / "cjk-decomp.txt.gz"
+# Glyph bitmaps (corpora/shapes/render_glyphs.py): each character's GLYPH_NEIGHBOURS likeliest
+# lookalikes by pixel overlap (intersection over union), where the overlap is at least GLYPH_MIN_IOU,
+# join the loose tier (面/而, 己/已, 颐/顾). Set on the dev list and corpora/lm: in-sample there.
+GLYPHS = ROOT / "corpora" / "shapes" / "glyphs-32.npz"
+GLYPH_NEIGHBOURS, GLYPH_MIN_IOU = 2, 0.5
 # cjk-decomp's two-part layouts: left-right, top-bottom, and the surrounds (厉 = 厂 around 万).
 TWO_PART_LAYOUTS = ("a", "d", "stl", "sbl", "str", "st", "w")
 
@@ -137,7 +142,8 @@ def main() -> None:
             "# Third column: those of them read with the same syllable as the character (first readings",
             "# only), for the split-guard rescue of checks/idioms.py (一览无疑 for 一览无遗).",
             "# Fourth column: near homophones by first reading as accents merge zh/z, ch/c, sh/s and -ng/-n",
-            "# (谨/敬), not in the second column: the index's loose tier, tried when no entry matches otherwise.",
+            "# (谨/敬) and the nearest glyphs (corpora/shapes/glyphs-32.npz: 面/而), not in the second column:",
+            "# the index's loose tier, tried when no entry matches otherwise.",
         ] + [f"{ch}\t{''.join(sorted(confusable[ch]))}\t{''.join(sorted(a for a in confusable[ch] if _same_first_reading(a, ch, primary)))}"
              f"\t{''.join(sorted(accent.get(ch, ())))}"
              for ch in used if confusable.get(ch)]) + "\n",
@@ -227,10 +233,36 @@ def _confusables(entries: set[str], engine) -> tuple[dict[str, set[str]], dict[s
     for ch in pool:
         if ch in primary:
             by_accent.setdefault(_accent_syllable(primary[ch]), set()).add(ch)
+    glyphs = _glyph_neighbours(sorted(out), sorted(pool))
     for ch in out:
-        near = by_accent.get(_accent_syllable(primary.get(ch, "")), set())
+        near = by_accent.get(_accent_syllable(primary.get(ch, "")), set()) | glyphs.get(ch, set())
         accent[ch] = {a for a in near if a != ch and a not in out[ch] and is_han(a)}
     return out, accent, primary
+
+
+def _glyph_neighbours(chars: list[str], pool: list[str]) -> dict[str, set[str]]:
+    """Character -> the characters of ``pool`` whose glyphs overlap its own most (GLYPH_*)."""
+    import numpy as np
+
+    data = np.load(GLYPHS)
+    first, size, bits = int(data["first"]), int(data["size"]), data["bits"]
+
+    def bitmaps(cs: list[str]) -> tuple[list[str], np.ndarray]:
+        kept = [c for c in cs if 0 <= ord(c) - first < len(bits)]
+        rows = np.unpackbits(bits[[ord(c) - first for c in kept]], axis=1)[:, :size * size]
+        return kept, rows.astype(np.float32)
+
+    chars, a = bitmaps(chars)
+    pool, b = bitmaps(pool)
+    out: dict[str, set[str]] = {}
+    for lo in range(0, len(chars), 1024):
+        part = a[lo:lo + 1024]
+        inter = part @ b.T
+        iou = inter / np.maximum(part.sum(1)[:, None] + b.sum(1)[None, :] - inter, 1)
+        for row, ch in zip(iou, chars[lo:lo + 1024]):
+            order = [j for j in np.argsort(-row)[:GLYPH_NEIGHBOURS + 1] if pool[j] != ch][:GLYPH_NEIGHBOURS]
+            out[ch] = {pool[j] for j in order if row[j] >= GLYPH_MIN_IOU}
+    return out
 
 
 def _component_siblings(pool: set[str]) -> dict[str, set[str]]:
