@@ -85,13 +85,13 @@ def main() -> None:
     from qualitycheck.typo.engine import TypoEngine
 
     engine = TypoEngine.load()
-    confusable, accent, primary = _confusables(entries, engine)
+    confusable, loose, primary = _confusables(entries, engine)
     freq = _frequencies(jieba_rows)
 
     # Dictionaries of idioms list some misspellings as entries (按步就班 beside 按部就班): an entry
     # one edit from another that is RATIO times more frequent goes.
-    # Dropping takes the strict sets only: the idioms an accent's near homophone spells are as
-    # often both right (趁人之危, 乘人之危).
+    # Dropping takes the strict sets only: the idioms a loose alternative spells are as often both
+    # right (趁人之危, 乘人之危).
     index = NearMissIndex(entries, confusable)
     misspelt = set()
     for entry in sorted(entries):
@@ -103,7 +103,7 @@ def main() -> None:
                 break
     entries -= misspelt
     sources.append(f"less {len(misspelt)} entries one edit from a far likelier entry (misspellings kept by the sources)")
-    index = NearMissIndex(entries, confusable, loose=accent)
+    index = NearMissIndex(entries, confusable, loose=loose)
 
     # Real words one edit from an idiom are never flagged, unless the word lists carry a misspelling:
     # a word at jieba's floor frequency (3: listed, never counted) or RATIO times rarer than the
@@ -145,7 +145,7 @@ def main() -> None:
             "# (谨/敬) and the nearest glyphs (corpora/shapes/glyphs-32.npz: 面/而), not in the second column:",
             "# the index's loose tier, tried when no entry matches otherwise.",
         ] + [f"{ch}\t{''.join(sorted(confusable[ch]))}\t{''.join(sorted(a for a in confusable[ch] if _same_first_reading(a, ch, primary)))}"
-             f"\t{''.join(sorted(accent.get(ch, ())))}"
+             f"\t{''.join(sorted(loose.get(ch, ())))}"
              for ch in used if confusable.get(ch)]) + "\n",
         encoding="utf-8")
     print(f"idioms.txt: {len(index.entries)} entries ({len(misspelt)} misspelt entries dropped); "
@@ -194,8 +194,9 @@ def _accent_syllable(syllable: str) -> str:
 
 def _confusables(entries: set[str], engine) -> tuple[dict[str, set[str]], dict[str, set[str]], dict[str, str]]:
     """Right character -> characters written for it (pycorrector's sets plus the typo tables',
-    same syllable, same layout); right character -> the further characters an accent makes sound
-    alike (_accent_syllable); and each character's first reading without tone (pypinyin)."""
+    same syllable, same layout); right character -> the index's loose tier (near homophones as an
+    accent hears them, _accent_syllable, and the nearest glyphs); and each character's first
+    reading without tone (pypinyin)."""
     from qualitycheck.typo.dictdata import T_PYC_PINYIN, T_PYC_SHAPE, T_SAME_SYL, T_SAME_TONE, T_SHAPE
 
     wanted = T_SAME_TONE | T_SAME_SYL | T_SHAPE | T_PYC_PINYIN | T_PYC_SHAPE
@@ -215,7 +216,6 @@ def _confusables(entries: set[str], engine) -> tuple[dict[str, set[str]], dict[s
             by_syllable.setdefault(syl, set()).add(ch)
     siblings = _component_siblings(pool)
     out: dict[str, set[str]] = {}
-    accent: dict[str, set[str]] = {}
     for ch in set("".join(entries)):
         alts = set(base.get(ch, ())) | siblings.get(ch, set())
         for syl in syllables.get(ch, ()):
@@ -234,10 +234,11 @@ def _confusables(entries: set[str], engine) -> tuple[dict[str, set[str]], dict[s
         if ch in primary:
             by_accent.setdefault(_accent_syllable(primary[ch]), set()).add(ch)
     glyphs = _glyph_neighbours(sorted(out), sorted(pool))
+    loose: dict[str, set[str]] = {}
     for ch in out:
         near = by_accent.get(_accent_syllable(primary.get(ch, "")), set()) | glyphs.get(ch, set())
-        accent[ch] = {a for a in near if a != ch and a not in out[ch] and is_han(a)}
-    return out, accent, primary
+        loose[ch] = {a for a in near if a != ch and a not in out[ch] and is_han(a)}
+    return out, loose, primary
 
 
 def _glyph_neighbours(chars: list[str], pool: list[str]) -> dict[str, set[str]]:

@@ -50,7 +50,8 @@ def _index_digest() -> str:
 
 def read_confusables(column: int = 1) -> dict[str, str]:
     """A column of idiom_confusables.txt by character: 1 the characters written for it, 2 those of
-    them read with the same syllable, 3 its near homophones (zh/z, -ng/-n: the index's loose tier)."""
+    them read with the same syllable, 3 the index's loose tier (near homophones as accents merge
+    zh/z and -ng/-n, and the nearest glyphs)."""
     return {cells[0]: cells[column] if len(cells) > column else ""
             for cells in (line.split("\t") for line in read_lexicon(IDIOM_DIR / "idiom_confusables.txt"))}
 
@@ -72,7 +73,8 @@ class IdiomNearMissCheck(Check):
 
     Lexicon: dictionaries/typos/idioms.txt (built by dictionaries/typos/build_idioms.py from
     corpora/idioms/, sources in its header). Confusion sets: dictionaries/typos/idiom_confusables.txt
-    (pycorrector's lists, the typo tables' shape edits, same syllable). Never flagged: a span that
+    (pycorrector's lists, the typo tables' shape edits, same syllable; a loose tier of near
+    homophones and lookalike glyphs, tried only where those reach no entry). Never flagged: a span that
     is a word of the word lists or a lookalike of idiom_lookalikes.txt (为人处事), a span that
     splits into words of two or more characters (传诵千古 is 传诵 + 千古; without this guard
     official text gets ~200 false alarms per 600k sentences) unless its changed character is read

@@ -57,12 +57,10 @@ class NearMissIndex:
     def _build(self, entries: Iterable[str], confusable: Mapping[str, Iterable[str]], min_len: int, max_len: int,
                loose: Mapping[str, Iterable[str]]) -> None:
         self.entries = frozenset(e for e in entries if min_len <= len(e) <= max_len and _HAN_ONLY.fullmatch(e))
-        # A string of one-character alternatives is kept as it is: ``in`` on a short string is as
-        # quick as on a set, and 230k one-character strings are not made at every cold start.
-        self.confusable = {ch: alts if isinstance(alts, str) else frozenset(alts) for ch, alts in confusable.items()}
-        # A second tier (near homophones): a span is matched through it only when no entry is
-        # reached through ``confusable``, so 各行其事 stays 各行其是 and never turns 各行其志.
-        self.loose = {ch: alts if isinstance(alts, str) else frozenset(alts) for ch, alts in loose.items() if alts}
+        self.confusable = _alternatives(confusable)
+        # A second tier (near homophones, lookalike glyphs): a span is matched through it only when
+        # no entry is reached through ``confusable``, so 各行其事 stays 各行其是, never 各行其志.
+        self.loose = _alternatives(loose)
         self.lengths = tuple(sorted({len(e) for e in self.entries}))
         self._signatures = frozenset("".join(sorted(e)) for e in self.entries)
         # Sorted, so that where a span is one edit from several entries the same one is chosen
@@ -125,8 +123,6 @@ class NearMissIndex:
         hits = [[v] if isinstance(v, str) else v for v in (self._subst[k] for k in keys)]
         bigrams = sorted(self._bigram_roles)
         roles = [self._bigram_roles[b] for b in bigrams]
-        chars = sorted(self.confusable)
-        loose = sorted(self.loose)
         return {
             "entries": pack_strings(ordered), "n_entries": np.array(len(ordered)),
             "subst_keys": pack_strings(keys), "subst_count": np.array([len(h) for h in hits], np.int32),
@@ -137,13 +133,8 @@ class NearMissIndex:
             "role_first": pack_strings(r[2] for rs in roles for r in rs),
             "role_second": pack_strings(r[3] for rs in roles for r in rs),
             "signatures": pack_strings(sorted(self._signatures)), "n_signatures": np.array(len(self._signatures)),
-            "conf_chars": pack_strings(chars), "n_conf": np.array(len(chars)),
-            # one-character alternatives, as one string per character
-            "conf_alts": pack_strings("".join(sorted(self.confusable[c])) if not isinstance(self.confusable[c], str)
-                                      else self.confusable[c] for c in chars),
-            "loose_chars": pack_strings(loose), "n_loose": np.array(len(loose)),
-            "loose_alts": pack_strings("".join(sorted(self.loose[c])) if not isinstance(self.loose[c], str)
-                                       else self.loose[c] for c in loose),
+            **_pack_alternatives("conf", self.confusable),
+            **_pack_alternatives("loose", self.loose),
         }
 
     @classmethod
@@ -163,10 +154,8 @@ class NearMissIndex:
         self.entries = frozenset(ordered)
         self.lengths = tuple(sorted({len(e) for e in ordered}))
         self._signatures = frozenset(unpack_strings(a["signatures"], int(a["n_signatures"])))
-        chars = unpack_strings(a["conf_chars"], int(a["n_conf"]))
-        self.confusable = dict(zip(chars, unpack_strings(a["conf_alts"], len(chars))))
-        loose = unpack_strings(a["loose_chars"], int(a["n_loose"]))
-        self.loose = dict(zip(loose, unpack_strings(a["loose_alts"], len(loose))))
+        self.confusable = _unpack_alternatives("conf", a)
+        self.loose = _unpack_alternatives("loose", a)
         # Whole-array steps (map, zip, dict) rather than a Python loop per key: the loop alone was
         # as slow as building the index.
         counts = a["subst_count"]
@@ -251,6 +240,24 @@ class NearMissIndex:
                         yield NearMiss(at, at + length, span, miss.right, miss.kind, miss.position)
                         free = start + length
                         break
+
+
+def _alternatives(mapping: Mapping[str, Iterable[str]]) -> dict[str, str | frozenset[str]]:
+    """Character -> its one-character alternatives. A string is kept as it is: ``in`` on a short
+    string is as quick as on a set, and 230k one-character strings are not made at every cold start."""
+    return {ch: alts if isinstance(alts, str) else frozenset(alts) for ch, alts in mapping.items() if alts}
+
+
+def _pack_alternatives(name: str, mapping: Mapping[str, str | frozenset[str]]) -> dict[str, np.ndarray]:
+    """A table of _alternatives as arrays: its characters, and one string of alternatives each."""
+    chars = sorted(mapping)
+    return {f"{name}_chars": pack_strings(chars), f"n_{name}": np.array(len(chars)),
+            f"{name}_alts": pack_strings(m if isinstance(m, str) else "".join(sorted(m)) for m in map(mapping.__getitem__, chars))}
+
+
+def _unpack_alternatives(name: str, a: dict[str, np.ndarray]) -> dict[str, str]:
+    chars = unpack_strings(a[f"{name}_chars"], int(a[f"n_{name}"]))
+    return dict(zip(chars, unpack_strings(a[f"{name}_alts"], len(chars))))
 
 
 def _han_runs(text: str) -> Iterator[tuple[int, str]]:
